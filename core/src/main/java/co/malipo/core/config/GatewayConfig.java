@@ -1,0 +1,179 @@
+package co.malipo.core.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the gateway, under the {@code malipo.} prefix. Every key has a default except credentials. */
+@ConfigMapping(prefix = "malipo")
+public interface GatewayConfig {
+
+    Payments payments();
+
+    Callback callback();
+
+    Daraja daraja();
+
+    Push push();
+
+    Simulator simulator();
+
+    Demo demo();
+
+    Api api();
+
+    /** Amount limits and the fee schedule for pushes. */
+    interface Payments {
+        /** Smallest amount after rounding up to the whole shilling. Defaults to 10 KES. */
+        @WithDefault("10")
+        BigDecimal minAmount();
+
+        /** Largest amount after rounding up to the whole shilling. Defaults to 150,000 KES. */
+        @WithDefault("150000")
+        BigDecimal maxAmount();
+
+        /** Largest amount a customer may be asked for, fee included (Daraja's own cap). Defaults to 250,000 KES. */
+        @WithDefault("250000")
+        BigDecimal maxPromptAmount();
+
+        /** Fee as a percentage of the rounded amount, itself rounded up to the whole shilling. Defaults to 1.5. */
+        @WithDefault("1.5")
+        BigDecimal feePercent();
+
+        /** Reference stored when a push has no {@code api_ref}. Defaults to {@code MPesa Express}. */
+        @WithDefault("MPesa Express")
+        String defaultApiRef();
+    }
+
+    /** Base URLs that Daraja posts results to. */
+    interface Callback {
+        /** Public https base URL for live pushes, for example {@code https://pay.example.co.ke}. */
+        Optional<String> publicBaseUrl();
+
+        /** Base URL the simulator posts test callbacks to. Defaults to this app on loopback. */
+        @WithDefault("http://127.0.0.1:8080")
+        String simulatorBaseUrl();
+
+        /** Whether this app serves the Daraja callback endpoint. Defaults to true. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    /** Daraja accounts and the HTTP settings of the Daraja client. */
+    interface Daraja {
+        /** Named Daraja accounts. Test keys always use the account named {@code simulator}. */
+        Map<String, Account> accounts();
+
+        /** Time allowed to open a connection to Daraja. Defaults to 5 s. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Time allowed for Daraja's reply once the request is sent. Defaults to 30 s. */
+        @WithDefault("30s")
+        Duration readTimeout();
+
+        /** How long before its stated expiry an OAuth token is replaced. Defaults to 5 min. */
+        @WithDefault("5m")
+        Duration tokenRefreshMargin();
+    }
+
+    /** One Daraja shortcode with its credentials. */
+    interface Account {
+        /** Daraja base URL, for example {@code https://api.safaricom.co.ke}. */
+        String baseUrl();
+
+        /** PayBill number, or the store number of a Till. */
+        String shortcode();
+
+        /** Receiving party: the PayBill number, or the Till number for Buy Goods. Defaults to the shortcode. */
+        Optional<String> partyB();
+
+        /** {@code CustomerPayBillOnline} or {@code CustomerBuyGoodsOnline}. */
+        @WithDefault("CustomerPayBillOnline")
+        String transactionType();
+
+        /** Lipa na M-Pesa passkey; from the environment, never from a file in the repository. */
+        Optional<String> passkey();
+
+        Optional<String> consumerKey();
+
+        Optional<String> consumerSecret();
+    }
+
+    /** The push worker. */
+    interface Push {
+        /** Pushes sent at once by one instance. Defaults to 8. */
+        @WithDefault("8")
+        int concurrency();
+
+        /** How long a claimed push may take before its invoice is marked outcome unknown. Defaults to 2 min. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** How long a push that could not connect is retried. Defaults to 60 s. */
+        @WithDefault("60s")
+        Duration connectRetryWindow();
+
+        /** Pause between tries of a push that could not connect. Defaults to 3 s. */
+        @WithDefault("3s")
+        Duration connectRetryDelay();
+    }
+
+    /** The built-in Daraja simulator that test keys use. */
+    interface Simulator {
+        /** Whether this app serves the simulator under {@code /simulator/daraja}. Defaults to false. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Delay between accepting a push and posting its callback. Defaults to 2 s. */
+        @WithDefault("2s")
+        Duration callbackDelay();
+
+        /** Delay before the simulator replies to a push for the number whose reply times out. Defaults to 35 s. */
+        @WithDefault("35s")
+        Duration slowReplyDelay();
+
+        /** Delay of the late success callback after a query answered 1037. Defaults to 20 s. */
+        @WithDefault("20s")
+        Duration lateCallbackDelay();
+    }
+
+    /** The demo merchant seeded at start for local runs. */
+    interface Demo {
+        /** Whether to create the demo merchant at start. Defaults to false. */
+        @WithDefault("false")
+        boolean seed();
+
+        @WithDefault("MRC_DEMO")
+        String merchantId();
+
+        @WithDefault("Demo Shop")
+        String merchantName();
+
+        /** Test public key of the demo merchant; a test-only value, never a live key. */
+        Optional<String> testPublicKey();
+
+        /** Test secret key of the demo merchant; a test-only value, never a live key. */
+        Optional<String> testSecretKey();
+    }
+
+    /** The merchant API. */
+    interface Api {
+        /** Environments whose keys this deployment accepts. Defaults to both. */
+        @WithDefault("TEST,LIVE")
+        List<String> environments();
+
+        /** Public base URL shown as {@code host} on invoices. */
+        @WithDefault("http://127.0.0.1:8080")
+        String host();
+
+        /** How long an {@code Idempotency-Key} is remembered. Defaults to 24 h. */
+        @WithDefault("24h")
+        Duration idempotencyTtl();
+    }
+}
