@@ -1,0 +1,73 @@
+package co.malipo.api.error;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import co.malipo.core.invoice.DuplicatePushException;
+import co.malipo.core.invoice.ValidationException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure into a JSON body: field errors as {@code {"field": ["message"]}}, anything
+ * else as {@code {"detail": "message"}}. Client errors are logged at DEBUG in one line; server
+ * errors at ERROR with the stack trace and a reference the merchant can quote.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        LOG.debugf("Client error %d: %s", e.status(), e.body().keySet());
+        return json(e.status(), e.body());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ValidationException e) {
+        LOG.debugf("Invalid fields %s", e.errors().keySet());
+        return json(400, e.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response duplicate(DuplicatePushException e) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("detail", "An open push with the same phone_number, api_ref and amount exists. Wait for it to finish,"
+                + " or check its state with the status endpoint.");
+        body.put("invoice_id", e.openInvoiceId());
+        return json(409, body);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        String message = switch (status) {
+            case 404 -> "Not found. Check the path, e.g. /api/v1/payment/mpesa-stk-push/.";
+            case 405 -> "Method not allowed on this path.";
+            case 406 -> "This API only produces application/json.";
+            case 413 -> "Request body too large; the limit is 64 KiB.";
+            case 415 -> "Unsupported content type. Send application/json.";
+            default -> "Bad request.";
+        };
+        return json(status, Map.of("detail", message));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error, reference %s", reference);
+        return json(500, Map.of("detail", "Internal server error. Quote reference " + reference + " to support."));
+    }
+
+    static Response json(int status, Object body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    }
+}

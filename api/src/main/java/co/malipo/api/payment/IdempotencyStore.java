@@ -1,0 +1,88 @@
+package co.malipo.api.payment;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import co.malipo.api.error.ApiException;
+import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.merchant.ApiKey;
+import co.malipo.core.merchant.ApiKeys;
+import co.malipo.core.support.Db;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * {@code Idempotency-Key} handling, scoped to merchant and environment. The first request claims
+ * the key with a row; a repeat with the same body replays the stored response, a different body
+ * or a repeat while the first is still running gets 409.
+ */
+@ApplicationScoped
+public class IdempotencyStore {
+
+    /** A stored response to replay. */
+    public record Stored(int status, String body) {
+    }
+
+    static final int MAX_KEY_LENGTH = 255;
+
+    private final Db db;
+    private final Clock clock;
+    private final GatewayConfig.Api config;
+
+    public IdempotencyStore(Db db, Clock clock, GatewayConfig config) {
+        this.db = db;
+        this.clock = clock;
+        this.config = config.api();
+    }
+
+    /** Claims a key for a body. Returns a stored response to replay, or empty when the caller should proceed. */
+    public Optional<Stored> claim(ApiKey key, String idempotencyKey, String canonicalBody) {
+        if (idempotencyKey.length() > MAX_KEY_LENGTH) {
+            throw ApiException.detail(400, "Idempotency-Key is longer than 255 characters. Send a shorter key, e.g. a UUID.");
+        }
+        String hash = ApiKeys.hash(canonicalBody);
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            db.update("DELETE FROM idempotency_keys WHERE merchant_id = ? AND environment = ? AND idempotency_key = ?"
+                    + " AND created_at < ?", key.merchantId(), key.environment(), idempotencyKey,
+                    now.minus(config.idempotencyTtl()));
+            int inserted = db.update("INSERT INTO idempotency_keys (merchant_id, environment, idempotency_key, request_hash,"
+                    + " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    key.merchantId(), key.environment(), idempotencyKey, hash, now);
+            if (inserted == 1) {
+                return Optional.<Stored>empty();
+            }
+            record Row(String hash, Integer status, String body) {
+            }
+            Row row = db.one("SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE merchant_id = ?"
+                    + " AND environment = ? AND idempotency_key = ?",
+                    r -> new Row(r.getString(1), (Integer) r.getObject(2), r.getString(3)),
+                    key.merchantId(), key.environment(), idempotencyKey).orElseThrow();
+            if (!row.hash().equals(hash)) {
+                throw ApiException.detail(409, "This Idempotency-Key was already used with a different request body."
+                        + " Use a new key for a new request.");
+            }
+            if (row.status() == null) {
+                throw ApiException.detail(409, "A request with this Idempotency-Key is still being processed."
+                        + " Retry after it finishes.");
+            }
+            return Optional.of(new Stored(row.status(), row.body()));
+        });
+    }
+
+    /** Stores the response of a claimed key; a 5xx releases the key instead, so the request can be retried. */
+    public void complete(ApiKey key, String idempotencyKey, int status, String body) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (status >= 500) {
+                db.update("DELETE FROM idempotency_keys WHERE merchant_id = ? AND environment = ? AND idempotency_key = ?",
+                        key.merchantId(), key.environment(), idempotencyKey);
+            } else {
+                db.update("UPDATE idempotency_keys SET status_code = ?, response_body = ? WHERE merchant_id = ?"
+                        + " AND environment = ? AND idempotency_key = ?",
+                        status, body, key.merchantId(), key.environment(), idempotencyKey);
+            }
+        });
+    }
+}

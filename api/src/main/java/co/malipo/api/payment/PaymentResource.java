@@ -1,0 +1,207 @@
+package co.malipo.api.payment;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import co.malipo.api.auth.KeyAuthenticator;
+import co.malipo.api.error.ApiException;
+import co.malipo.core.invoice.Channel;
+import co.malipo.core.invoice.Invoice;
+import co.malipo.core.invoice.InvoiceRepository;
+import co.malipo.core.invoice.InvoiceService;
+import co.malipo.core.invoice.InvoiceView;
+import co.malipo.core.invoice.PushValidator;
+import co.malipo.core.invoice.ValidPush;
+import co.malipo.core.invoice.ValidationException;
+import co.malipo.core.merchant.ApiKey;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The merchant payment API, wire-compatible with the KulmiPay and IntaSend merchant APIs. Both
+ * path generations reach the same handlers, with or without a trailing slash, and never redirect.
+ */
+@Path("/api/v1/payment")
+@Consumes(MediaType.WILDCARD)
+@Produces(MediaType.APPLICATION_JSON)
+public class PaymentResource {
+
+    static final String KULMI_PUBLIC_KEY_HEADER = "X-KULMI-PUBLIC-API-KEY";
+    static final String INTASEND_PUBLIC_KEY_HEADER = "INTASEND_PUBLIC_API_KEY";
+
+    private final KeyAuthenticator authenticator;
+    private final PushValidator validator;
+    private final InvoiceService invoiceService;
+    private final InvoiceRepository invoices;
+    private final IdempotencyStore idempotency;
+
+    public PaymentResource(KeyAuthenticator authenticator, PushValidator validator, InvoiceService invoiceService,
+            InvoiceRepository invoices, IdempotencyStore idempotency) {
+        this.authenticator = authenticator;
+        this.validator = validator;
+        this.invoiceService = invoiceService;
+        this.invoices = invoices;
+        this.idempotency = idempotency;
+    }
+
+    @POST
+    @Path("/mpesa-stk-push/")
+    @Operation(summary = "Start an M-Pesa STK push", description = "Needs the secret key as a Bearer token.")
+    public Response stkPush(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+        ApiKey key = authenticator.requireSecret(authorization);
+        ObjectNode request = JsonBodies.object(body);
+        if (idempotencyKey == null || idempotencyKey.isBlank()) {
+            return push(key, request);
+        }
+
+        Optional<IdempotencyStore.Stored> stored = idempotency.claim(key, idempotencyKey, JsonBodies.canonical(request));
+        if (stored.isPresent()) {
+            return Response.status(stored.get().status()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(stored.get().body()).header("Idempotent-Replayed", "true").build();
+        }
+        int status = 500;
+        String responseBody = null;
+        try {
+            Response response = push(key, request);
+            status = response.getStatus();
+            responseBody = (String) response.getEntity();
+            return response;
+        } catch (ApiException e) {
+            status = e.status();
+            responseBody = JsonBodies.write(e.body());
+            throw e;
+        } catch (ValidationException e) {
+            status = 400;
+            responseBody = JsonBodies.write(e.errors());
+            throw e;
+        } catch (co.malipo.core.invoice.DuplicatePushException e) {
+            status = 409;
+            responseBody = JsonBodies.write(Map.of("detail", "An open push with the same phone_number, api_ref and"
+                    + " amount exists.", "invoice_id", e.openInvoiceId()));
+            throw e;
+        } finally {
+            idempotency.complete(key, idempotencyKey, status, responseBody);
+        }
+    }
+
+    @POST
+    @Path("/mpesa-stk-push")
+    @Operation(hidden = true)
+    public Response stkPushNoSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+        return stkPush(authorization, idempotencyKey, body);
+    }
+
+    @POST
+    @Path("/collection/stk-push/")
+    @Operation(summary = "Start an M-Pesa STK push (older path)")
+    public Response stkPushOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+        return stkPush(authorization, idempotencyKey, body);
+    }
+
+    @POST
+    @Path("/collection/stk-push")
+    @Operation(hidden = true)
+    public Response stkPushOldPathNoSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+        return stkPush(authorization, idempotencyKey, body);
+    }
+
+    @POST
+    @Path("/status/")
+    @Operation(summary = "Read an invoice's state",
+            description = "Accepts the secret key as a Bearer token, or the public key alone in the body or a header.")
+    public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
+            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
+        ObjectNode request = JsonBodies.object(body);
+        String bodyPublicKey = request.path("public_key").isTextual() ? request.get("public_key").textValue() : null;
+        ApiKey key = authenticator.requireSecretOrPublic(authorization, bodyPublicKey, kulmiPublicKey,
+                intasendPublicKey);
+
+        JsonNode invoiceId = request.get("invoice_id");
+        if (invoiceId == null || invoiceId.isNull() || !invoiceId.isTextual() || invoiceId.textValue().isBlank()) {
+            throw ApiException.field("invoice_id", "This field is required. Send the invoice_id the push returned.");
+        }
+        Invoice invoice = invoices.find(invoiceId.textValue().trim())
+                .filter(found -> found.merchantId().equals(key.merchantId()))
+                .filter(found -> found.environment() == key.environment())
+                .orElseThrow(() -> ApiException.detail(404, "Not found. No invoice with this invoice_id belongs to"
+                        + " your account in this environment."));
+        return Response.ok(JsonBodies.write(statusBody(invoice))).build();
+    }
+
+    @POST
+    @Path("/status")
+    @Operation(hidden = true)
+    public Response statusNoSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
+            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
+        return status(authorization, kulmiPublicKey, intasendPublicKey, body);
+    }
+
+    @POST
+    @Path("/collection/status")
+    @Operation(summary = "Read an invoice's state (older path)")
+    public Response statusOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
+            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
+        return status(authorization, kulmiPublicKey, intasendPublicKey, body);
+    }
+
+    @POST
+    @Path("/collection/status/")
+    @Operation(hidden = true)
+    public Response statusOldPathSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
+            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
+        return status(authorization, kulmiPublicKey, intasendPublicKey, body);
+    }
+
+    private Response push(ApiKey key, ObjectNode request) {
+        ValidPush push = validator.validate(key.merchantId(), key.environment(), Channel.API, request);
+        Invoice invoice = invoiceService.createPush(push);
+        return Response.ok(JsonBodies.write(pushBody(invoice))).build();
+    }
+
+    private static Map<String, Object> pushBody(Invoice invoice) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", invoice.sessionId().toString());
+        body.put("invoice", InvoiceView.of(invoice));
+        body.put("customer", InvoiceView.customer(invoice));
+        body.put("payment_link", null);
+        body.put("customer_comment", null);
+        body.put("refundable", false);
+        body.put("created_at", InvoiceView.timestamp(invoice.createdAt()));
+        body.put("updated_at", InvoiceView.timestamp(invoice.updatedAt()));
+        return body;
+    }
+
+    private static Map<String, Object> statusBody(Invoice invoice) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("id", invoice.sessionId().toString());
+        meta.put("customer", InvoiceView.customer(invoice));
+        meta.put("payment_link", null);
+        meta.put("customer_comment", null);
+        meta.put("created_at", InvoiceView.timestamp(invoice.createdAt()));
+        meta.put("updated_at", InvoiceView.timestamp(invoice.updatedAt()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("invoice", InvoiceView.of(invoice));
+        body.put("meta", meta);
+        return body;
+    }
+}

@@ -1,0 +1,128 @@
+package co.malipo.core.invoice;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import co.malipo.core.merchant.Environment;
+import co.malipo.core.support.Db;
+import co.malipo.core.support.Ids;
+
+/** Invoice rows and the customer ids they point at. */
+@ApplicationScoped
+public class InvoiceRepository {
+
+    private final Db db;
+
+    public InvoiceRepository(Db db) {
+        this.db = db;
+    }
+
+    /** Returns the stable customer id of a merchant's phone, creating it on first use. */
+    public String customerId(String merchantId, String phone) {
+        db.update("INSERT INTO customers (id, merchant_id, phone) VALUES (?, ?, ?) ON CONFLICT (merchant_id, phone) DO NOTHING",
+                Ids.customerId(), merchantId, phone);
+        return db.one("SELECT id FROM customers WHERE merchant_id = ? AND phone = ?", row -> row.getString(1),
+                merchantId, phone).orElseThrow();
+    }
+
+    /**
+     * Inserts a new PENDING invoice unless the same merchant already has an open push to this phone
+     * with the same reference and amount; returns false in that case.
+     */
+    public boolean insertIfNoOpenTwin(Invoice invoice) {
+        return db.update("""
+                INSERT INTO invoices (id, session_id, merchant_id, environment, wallet_id, customer_id, channel, state,
+                    phone, api_ref, currency, amount, value, charges, net_amount, mobile_tarrif, account_reference,
+                    transaction_desc, daraja_account, callback_token, host, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, 'KES', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (merchant_id, environment, phone, api_ref, amount) WHERE state IN ('PENDING', 'PROCESSING')
+                DO NOTHING
+                """,
+                invoice.id(), invoice.sessionId(), invoice.merchantId(), invoice.environment(), invoice.walletId(),
+                invoice.customerId(), invoice.channel(), invoice.phone(), invoice.apiRef(), invoice.amount(),
+                invoice.value(), invoice.charges(), invoice.netAmount(), invoice.mobileTarrif(),
+                invoice.accountReference(), invoice.transactionDesc(), invoice.darajaAccount(),
+                invoice.callbackToken(), invoice.host(), invoice.createdAt(), invoice.updatedAt()) == 1;
+    }
+
+    public Optional<String> findOpenTwin(String merchantId, Environment environment, String phone, String apiRef,
+            java.math.BigDecimal amount) {
+        return db.one("SELECT id FROM invoices WHERE merchant_id = ? AND environment = ? AND phone = ? AND api_ref = ?"
+                + " AND amount = ? AND state IN ('PENDING', 'PROCESSING')", row -> row.getString(1),
+                merchantId, environment, phone, apiRef, amount);
+    }
+
+    public Optional<Invoice> find(String id) {
+        return db.one("SELECT * FROM invoices WHERE id = ?", Invoice::from, id);
+    }
+
+    /** Reads an invoice and locks its row until the transaction ends. */
+    public Optional<Invoice> lock(String id) {
+        return db.one("SELECT * FROM invoices WHERE id = ? FOR UPDATE", Invoice::from, id);
+    }
+
+    public Optional<Invoice> findByCallbackToken(String token) {
+        return db.one("SELECT * FROM invoices WHERE callback_token = ?", Invoice::from, token);
+    }
+
+    public Optional<String> findIdByCheckoutRequestId(String checkoutRequestId) {
+        return db.one("SELECT id FROM invoices WHERE checkout_request_id = ?", row -> row.getString(1), checkoutRequestId);
+    }
+
+    public Optional<String> findIdByReceipt(String receipt) {
+        return db.one("SELECT id FROM invoices WHERE mpesa_reference = ?", row -> row.getString(1), receipt);
+    }
+
+    /** Records Daraja's ids for an accepted push and moves a PENDING invoice to PROCESSING. */
+    public void markAccepted(String id, String merchantRequestId, String checkoutRequestId, Instant now) {
+        db.update("""
+                UPDATE invoices SET merchant_request_id = COALESCE(merchant_request_id, ?),
+                    checkout_request_id = COALESCE(checkout_request_id, ?),
+                    state = CASE WHEN state = 'PENDING' THEN 'PROCESSING' ELSE state END,
+                    outcome_unknown = false, updated_at = ?
+                WHERE id = ?
+                """, merchantRequestId, checkoutRequestId, now, id);
+    }
+
+    public void markOutcomeUnknown(String id, Instant now) {
+        db.update("UPDATE invoices SET outcome_unknown = true, updated_at = ? WHERE id = ? AND state IN ('PENDING', 'PROCESSING')",
+                now, id);
+    }
+
+    public void recordCheckoutRequestId(String id, String checkoutRequestId, String merchantRequestId) {
+        db.update("UPDATE invoices SET checkout_request_id = ?, merchant_request_id = COALESCE(merchant_request_id, ?)"
+                + " WHERE id = ? AND checkout_request_id IS NULL", checkoutRequestId, merchantRequestId, id);
+    }
+
+    /** Moves an invoice to COMPLETE; a receipt, if given, fills {@code mpesa_reference}. */
+    public void markComplete(String id, String receipt, java.math.BigDecimal paidAmount, boolean lateSuccess, Instant now) {
+        db.update("""
+                UPDATE invoices SET state = 'COMPLETE', mpesa_reference = COALESCE(?, mpesa_reference),
+                    paid_amount = COALESCE(?, paid_amount), late_success = late_success OR ?, outcome_unknown = false,
+                    updated_at = ?, finished_at = ?
+                WHERE id = ?
+                """, receipt, paidAmount, lateSuccess, now, now, id);
+    }
+
+    public void markFailed(String id, String code, String reason, String failureClass, Instant now) {
+        db.update("""
+                UPDATE invoices SET state = 'FAILED', failed_code = ?, failed_reason = ?, failure_class = ?,
+                    outcome_unknown = false, updated_at = ?, finished_at = ?
+                WHERE id = ?
+                """, code, reason, failureClass, now, now, id);
+    }
+
+    /** Fills the receipt of a COMPLETE invoice that a query completed without one. */
+    public void fillReceipt(String id, String receipt, Instant now) {
+        db.update("UPDATE invoices SET mpesa_reference = ?, updated_at = ? WHERE id = ? AND mpesa_reference IS NULL",
+                receipt, now, id);
+    }
+
+    /** Takes the next webhook event number of an invoice; call with its row locked. */
+    public int nextEventSequence(String id) {
+        return db.one("UPDATE invoices SET event_sequence = event_sequence + 1 WHERE id = ? RETURNING event_sequence",
+                row -> row.getInt(1), id).orElseThrow();
+    }
+}

@@ -1,0 +1,180 @@
+package co.malipo.core.invoice;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.merchant.Environment;
+import co.malipo.core.merchant.MerchantRepository;
+import co.malipo.core.merchant.Wallet;
+
+/**
+ * Checks an STK push request field by field and collects every error before failing, so a
+ * merchant sees all invalid fields at once. Unknown fields are ignored.
+ */
+@ApplicationScoped
+public class PushValidator {
+
+    static final int MAX_API_REF_LENGTH = 140;
+    /** A decimal string: digits, optionally a point and one or two digits; no sign, exponent or spaces. */
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,2})?");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+    private final GatewayConfig.Payments payments;
+    private final MerchantRepository merchants;
+
+    public PushValidator(GatewayConfig config, MerchantRepository merchants) {
+        this.payments = config.payments();
+        this.merchants = merchants;
+    }
+
+    /** Validates a push body for a merchant and environment; throws {@link ValidationException} listing every bad field. */
+    public ValidPush validate(String merchantId, Environment environment, Channel channel, JsonNode body) {
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        String phone = phone(body.get("phone_number"), errors);
+        BigDecimal amount = amount(body.get("amount"), errors);
+        String apiRef = apiRef(body.get("api_ref"), errors);
+        Wallet wallet = wallet(merchantId, environment, body.get("wallet_id"), errors);
+        Tariff tariff = tariff(body.get("mobile_tarrif"), errors);
+
+        Quote quote = null;
+        if (amount != null && tariff != null) {
+            quote = Quote.of(amount, tariff, payments);
+            if (quote.value().compareTo(payments.maxPromptAmount()) > 0) {
+                add(errors, "amount", "With the fee added the customer would be asked for " + Money.format(quote.value())
+                        + " KES, above the M-Pesa maximum of " + Money.format(payments.maxPromptAmount())
+                        + " KES. Lower the amount or use BUSINESS-PAYS.");
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return new ValidPush(merchantId, environment, channel, phone, apiRef, wallet, tariff, quote);
+    }
+
+    private static String phone(JsonNode node, Map<String, List<String>> errors) {
+        if (isAbsent(node)) {
+            add(errors, "phone_number", "This field is required. Send the customer's M-Pesa number, e.g. 0712345678.");
+            return null;
+        }
+        String text = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.isTextual() ? node.textValue() : null;
+        Optional<String> normalised = text == null ? Optional.empty() : PhoneNumbers.normalise(text);
+        if (normalised.isEmpty()) {
+            add(errors, "phone_number", "Invalid Kenyan mobile number. Use a form such as 0712345678, 712345678,"
+                    + " 254712345678 or +254712345678.");
+            return null;
+        }
+        return normalised.get();
+    }
+
+    private BigDecimal amount(JsonNode node, Map<String, List<String>> errors) {
+        if (isAbsent(node)) {
+            add(errors, "amount", "This field is required. Send the amount in KES, e.g. \"100\" or 100.");
+            return null;
+        }
+        BigDecimal parsed = parseAmount(node);
+        if (parsed == null) {
+            add(errors, "amount", "Invalid amount. Send a positive number of KES with at most 2 decimal places,"
+                    + " e.g. \"100\" or \"99.50\", without signs, exponents or spaces.");
+            return null;
+        }
+        BigDecimal rounded = Money.ceilShilling(parsed);
+        if (rounded.compareTo(payments.minAmount()) < 0 || rounded.compareTo(payments.maxAmount()) > 0) {
+            add(errors, "amount", "Amount " + Money.format(rounded) + " KES is outside the allowed range. Send between "
+                    + Money.format(payments.minAmount()) + " and " + Money.format(payments.maxAmount()) + " KES.");
+            return null;
+        }
+        return rounded;
+    }
+
+    /** Reads a JSON number or decimal string as a positive amount, or null when it is not one. */
+    static BigDecimal parseAmount(JsonNode node) {
+        String text;
+        if (node.isTextual()) {
+            text = node.textValue();
+        } else if (node.isNumber()) {
+            BigDecimal number = node.decimalValue();
+            // A JSON number such as 1e400 has a negative scale; strip zeros before counting decimals.
+            if (number.scale() < 0 || number.precision() - number.scale() > 15) {
+                return null;
+            }
+            text = number.stripTrailingZeros().toPlainString();
+        } else {
+            return null;
+        }
+        if (!DECIMAL.matcher(text).matches()) {
+            return null;
+        }
+        BigDecimal value = new BigDecimal(text);
+        return value.signum() > 0 ? value : null;
+    }
+
+    private String apiRef(JsonNode node, Map<String, List<String>> errors) {
+        if (isAbsent(node) || (node.isTextual() && node.textValue().isEmpty())) {
+            return payments.defaultApiRef();
+        }
+        if (!node.isTextual()) {
+            add(errors, "api_ref", "Invalid reference. Send api_ref as a string of at most 140 characters.");
+            return null;
+        }
+        String text = node.textValue();
+        if (text.codePointCount(0, text.length()) > MAX_API_REF_LENGTH) {
+            add(errors, "api_ref", "Ensure this field has no more than 140 characters; it has "
+                    + text.codePointCount(0, text.length()) + ".");
+            return null;
+        }
+        if (CONTROL.matcher(text).find()) {
+            add(errors, "api_ref", "Invalid reference: it contains control characters. Remove them and send plain text.");
+            return null;
+        }
+        return text;
+    }
+
+    private Wallet wallet(String merchantId, Environment environment, JsonNode node, Map<String, List<String>> errors) {
+        if (isAbsent(node) || (node.isTextual() && node.textValue().isEmpty())) {
+            Optional<Wallet> settlement = merchants.findSettlementWallet(merchantId, environment);
+            if (settlement.isEmpty()) {
+                add(errors, "wallet_id", "Your account has no KES settlement wallet in this environment."
+                        + " Ask the operator to create one, or send the id of one of your KES wallets.");
+            }
+            return settlement.orElse(null);
+        }
+        Optional<Wallet> wallet = node.isTextual()
+                ? merchants.findWallet(merchantId, environment, node.textValue()).filter(w -> "KES".equals(w.currency()))
+                : Optional.empty();
+        if (wallet.isEmpty()) {
+            add(errors, "wallet_id", "No KES wallet with this id belongs to your account in this environment."
+                    + " Omit wallet_id to use your settlement wallet.");
+        }
+        return wallet.orElse(null);
+    }
+
+    private static Tariff tariff(JsonNode node, Map<String, List<String>> errors) {
+        if (isAbsent(node) || (node.isTextual() && node.textValue().isEmpty())) {
+            return Tariff.BUSINESS_PAYS;
+        }
+        Optional<Tariff> tariff = node.isTextual() ? Tariff.fromWire(node.textValue()) : Optional.empty();
+        if (tariff.isEmpty()) {
+            add(errors, "mobile_tarrif", "\"" + (node.isTextual() ? node.textValue() : node.toString())
+                    + "\" is not a valid choice. Use BUSINESS-PAYS or CUSTOMER-PAYS.");
+        }
+        return tariff.orElse(null);
+    }
+
+    private static boolean isAbsent(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode();
+    }
+
+    private static void add(Map<String, List<String>> errors, String field, String message) {
+        errors.computeIfAbsent(field, key -> new ArrayList<>()).add(message);
+    }
+}

@@ -1,0 +1,56 @@
+package co.malipo.core.webhook;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import co.malipo.core.invoice.Invoice;
+import co.malipo.core.invoice.InvoiceRepository;
+import co.malipo.core.invoice.InvoiceView;
+import co.malipo.core.support.Db;
+
+/**
+ * Writes webhook events as outbox rows in the caller's transaction, one per invoice creation and
+ * state change, numbered per invoice. The caller must hold the invoice's row lock or have just
+ * inserted it.
+ */
+@ApplicationScoped
+public class WebhookOutbox {
+
+    public static final String COLLECTION_EVENT = "collection_event";
+
+    private final Db db;
+    private final InvoiceRepository invoices;
+    private final ObjectMapper mapper;
+
+    public WebhookOutbox(Db db, InvoiceRepository invoices, ObjectMapper mapper) {
+        this.db = db;
+        this.invoices = invoices;
+        this.mapper = mapper;
+    }
+
+    /** Adds an event carrying the invoice as it is now in the database. */
+    public void add(String invoiceId, Instant now) {
+        int sequence = invoices.nextEventSequence(invoiceId);
+        Invoice invoice = invoices.find(invoiceId).orElseThrow();
+        String payload;
+        try {
+            payload = mapper.writeValueAsString(InvoiceView.of(invoice));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the webhook payload of invoice " + invoiceId, e);
+        }
+        db.update("INSERT INTO webhook_events (id, merchant_id, environment, invoice_id, sequence, topic, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                UUID.randomUUID(), invoice.merchantId(), invoice.environment(), invoiceId, sequence, COLLECTION_EVENT,
+                new Db.Json(payload), now);
+    }
+
+    public int count(String invoiceId) {
+        return db.one("SELECT count(*) FROM webhook_events WHERE invoice_id = ?", row -> row.getInt(1), invoiceId)
+                .orElse(0);
+    }
+}
