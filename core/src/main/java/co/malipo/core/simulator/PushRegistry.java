@@ -1,0 +1,73 @@
+package co.malipo.core.simulator;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Accepted pushes by CheckoutRequestID, and the receipt numbers handed out, both unique. A push is removed
+ * {@link #RETENTION} after its outcome was due, so that a long-running test deployment does not grow without bound.
+ */
+final class PushRegistry {
+
+    static final Duration RETENTION = Duration.ofHours(24);
+
+    private final Map<String, SimulatedPush> pushes = new ConcurrentHashMap<>();
+    private final Set<String> receiptNumbers = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Stores a validated push under a new CheckoutRequestID. When another push to the same phone got the same
+     * millisecond, the time in the id moves on by 1 ms until the id is unused.
+     */
+    SimulatedPush register(JsonNode body, Scenario scenario, Instant now, Duration callbackDelay) {
+        forgetPushesDueBefore(now.minus(RETENTION));
+        String phone = WireFields.textOrEmpty(body, "PhoneNumber");
+        BigDecimal amount = new BigDecimal(WireFields.textOrEmpty(body, "Amount"));
+        String callbackUrl = WireFields.textOrEmpty(body, "CallBackURL");
+        Optional<String> receipt = scenario.customerPays() ? Optional.of(newReceiptNumber()) : Optional.empty();
+        String merchantRequestId = SimulatorIds.merchantRequestId();
+        for (long offset = 0; ; offset++) {
+            String checkoutRequestId = SimulatorIds.checkoutRequestId(now.plusMillis(offset), phone);
+            SimulatedPush push = new SimulatedPush(checkoutRequestId, merchantRequestId, phone, amount, callbackUrl,
+                    now.plus(callbackDelay), scenario, receipt, new AtomicBoolean(), new AtomicInteger());
+            if (pushes.putIfAbsent(checkoutRequestId, push) == null) {
+                return push;
+            }
+        }
+    }
+
+    Optional<SimulatedPush> find(String checkoutRequestId) {
+        return Optional.ofNullable(pushes.get(checkoutRequestId));
+    }
+
+    void clear() {
+        pushes.clear();
+        receiptNumbers.clear();
+    }
+
+    private void forgetPushesDueBefore(Instant cutoff) {
+        pushes.values().removeIf(push -> {
+            boolean expired = push.dueAt().isBefore(cutoff);
+            if (expired) {
+                push.receipt().ifPresent(receiptNumbers::remove);
+            }
+            return expired;
+        });
+    }
+
+    private String newReceiptNumber() {
+        String receipt = SimulatorIds.receiptNumber();
+        while (!receiptNumbers.add(receipt)) {
+            receipt = SimulatorIds.receiptNumber();
+        }
+        return receipt;
+    }
+}
