@@ -31,7 +31,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The merchant payment API, wire-compatible with the KulmiPay and IntaSend merchant APIs. Both
- * path generations reach the same handlers, with or without a trailing slash, and never redirect.
+ * path generations reach the same handlers, and never redirect. Quarkus REST matches a path with or
+ * without its trailing slash, so each path is declared once.
  */
 @Path("/api/v1/payment")
 @Consumes(MediaType.WILDCARD)
@@ -98,25 +99,9 @@ public class PaymentResource {
     }
 
     @POST
-    @Path("/mpesa-stk-push")
-    @Operation(hidden = true)
-    public Response stkPushNoSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
-        return stkPush(authorization, idempotencyKey, body);
-    }
-
-    @POST
     @Path("/collection/stk-push/")
     @Operation(summary = "Start an M-Pesa STK push (older path)")
     public Response stkPushOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
-        return stkPush(authorization, idempotencyKey, body);
-    }
-
-    @POST
-    @Path("/collection/stk-push")
-    @Operation(hidden = true)
-    public Response stkPushOldPathNoSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
         return stkPush(authorization, idempotencyKey, body);
     }
@@ -146,27 +131,9 @@ public class PaymentResource {
     }
 
     @POST
-    @Path("/status")
-    @Operation(hidden = true)
-    public Response statusNoSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
-            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
-        return status(authorization, kulmiPublicKey, intasendPublicKey, body);
-    }
-
-    @POST
     @Path("/collection/status")
     @Operation(summary = "Read an invoice's state (older path)")
     public Response statusOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
-            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
-        return status(authorization, kulmiPublicKey, intasendPublicKey, body);
-    }
-
-    @POST
-    @Path("/collection/status/")
-    @Operation(hidden = true)
-    public Response statusOldPathSlash(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
             @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
         return status(authorization, kulmiPublicKey, intasendPublicKey, body);

@@ -1,0 +1,164 @@
+package co.malipo.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import co.malipo.core.invoice.Invoice;
+import co.malipo.core.invoice.InvoiceRepository;
+import co.malipo.core.ledger.LedgerRepository;
+import co.malipo.core.merchant.NewMerchant;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * Callbacks shaped as Daraja sends them, posted over HTTP to the invoice's callback URL. The push
+ * goes to the number whose callback never comes, so each test posts the only result.
+ */
+@QuarkusTest
+class CallbackTest {
+
+    /** The simulator accepts pushes to this number but never calls back. */
+    static final String SILENT_PHONE = "254700200005";
+
+    @Inject
+    TestMerchants testMerchants;
+    @Inject
+    InvoiceRepository invoices;
+    @Inject
+    LedgerRepository ledger;
+
+    NewMerchant merchant;
+
+    @BeforeEach
+    void createMerchant() {
+        merchant = testMerchants.create("Callback Shop");
+    }
+
+    @Test
+    void balanceWithoutValueCompletes() {
+        Invoice invoice = processingInvoice("100", "cb-balance");
+        String body = success(invoice.checkoutRequestId(), "100.00", "RBA1CD2EF3",
+                "{\"Name\": \"Amount\", \"Value\": 100.00},"
+                        + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"RBA1CD2EF3\"},"
+                        + " {\"Name\": \"Balance\"},"
+                        + " {\"Name\": \"TransactionDate\", \"Value\": 20240302013000},"
+                        + " {\"Name\": \"PhoneNumber\", \"Value\": 254700000001}");
+
+        post(invoice.callbackToken(), body).then().statusCode(200);
+
+        Response done = Api.status(merchant.testSecretKey(), invoice.id());
+        assertThat(done.<String>path("invoice.state")).isEqualTo("COMPLETE");
+        assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo("RBA1CD2EF3");
+        assertThat(ledger.countCredits(invoice.id())).isEqualTo(1);
+    }
+
+    @Test
+    void reorderedItemsWithoutBalanceComplete() {
+        Invoice invoice = processingInvoice("100", "cb-reordered");
+        String body = success(invoice.checkoutRequestId(), "100.00", "RBA1CD2EF4",
+                "{\"Name\": \"PhoneNumber\", \"Value\": 254700000001},"
+                        + " {\"Name\": \"TransactionDate\", \"Value\": 20240302013000},"
+                        + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"RBA1CD2EF4\"},"
+                        + " {\"Name\": \"Amount\", \"Value\": 100.00}");
+
+        post(invoice.callbackToken(), body).then().statusCode(200);
+
+        Response done = Api.status(merchant.testSecretKey(), invoice.id());
+        assertThat(done.<String>path("invoice.state")).isEqualTo("COMPLETE");
+        assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo("RBA1CD2EF4");
+    }
+
+    @Test
+    void tenConcurrentCallbacksCreditOnce() throws Exception {
+        Invoice invoice = processingInvoice("250", "cb-concurrent");
+        String body = success(invoice.checkoutRequestId(), "250.00", "RBA1CD2EF5", items("250.00", "RBA1CD2EF5"));
+
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Callable<Integer>> posts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            posts.add(() -> post(invoice.callbackToken(), body).statusCode());
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Integer> future : pool.invokeAll(posts)) {
+            statuses.add(future.get());
+        }
+        pool.shutdown();
+        Response later = post(invoice.callbackToken(), body);
+
+        assertThat(statuses).hasSize(10).containsOnly(200);
+        assertThat(later.statusCode()).isEqualTo(200);
+        assertThat(later.<Integer>path("ResultCode")).isZero();
+        assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("COMPLETE");
+        assertThat(ledger.countCredits(invoice.id())).isEqualTo(1);
+        assertThat(ledger.walletBalance(invoice.walletId())).isEqualByComparingTo(invoice.netAmount());
+    }
+
+    @Test
+    void cancelledCallbackFails() {
+        Invoice invoice = processingInvoice("40", "cb-cancelled");
+        String body = "{\"Body\": {\"stkCallback\": {\"MerchantRequestID\": \"f1e2-4b95-a71d-b30d3cdbb7a7942864\","
+                + " \"CheckoutRequestID\": \"" + invoice.checkoutRequestId() + "\", \"ResultCode\": 1032,"
+                + " \"ResultDesc\": \"Request cancelled by user\"}}}";
+
+        post(invoice.callbackToken(), body).then().statusCode(200);
+
+        Response failed = Api.status(merchant.testSecretKey(), invoice.id());
+        assertThat(failed.<String>path("invoice.state")).isEqualTo("FAILED");
+        assertThat(failed.<String>path("invoice.failed_code")).isEqualTo("1032");
+        assertThat(failed.<String>path("invoice.failed_reason")).isEqualTo("Request cancelled by user");
+        assertThat(ledger.countCredits(invoice.id())).isZero();
+    }
+
+    @Test
+    void unknownTokenAcknowledgedAsOrphan() {
+        String body = success("ws_CO_000000000000000000", "10.00", "RBA1CD2EF6", items("10.00", "RBA1CD2EF6"));
+
+        Response response = post("unknownTokenThatNoInvoiceHas00000", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(invoices.findIdByReceipt("RBA1CD2EF6")).isEmpty();
+    }
+
+    private Invoice processingInvoice(String amount, String reference) {
+        Response pushed = Api.push(merchant.testSecretKey(),
+                Map.of("phone_number", SILENT_PHONE, "amount", amount, "api_ref", reference));
+        assertThat(pushed.statusCode()).as(pushed.asString()).isEqualTo(200);
+        String id = pushed.path("invoice.invoice_id");
+        Response processing = Api.awaitState(merchant.testSecretKey(), id, "PROCESSING", Duration.ofSeconds(10));
+        assertThat(processing.<String>path("invoice.state")).isEqualTo("PROCESSING");
+        return invoices.find(id).orElseThrow();
+    }
+
+    private static String items(String amount, String receipt) {
+        return "{\"Name\": \"Amount\", \"Value\": " + amount + "},"
+                + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"" + receipt + "\"},"
+                + " {\"Name\": \"Balance\"},"
+                + " {\"Name\": \"TransactionDate\", \"Value\": 20240302013000},"
+                + " {\"Name\": \"PhoneNumber\", \"Value\": 254700000001}";
+    }
+
+    private static String success(String checkoutRequestId, String amount, String receipt, String items) {
+        return "{\"Body\": {\"stkCallback\": {\"MerchantRequestID\": \"29115-34620561-1\","
+                + " \"CheckoutRequestID\": \"" + checkoutRequestId + "\", \"ResultCode\": 0,"
+                + " \"ResultDesc\": \"The service request is processed successfully.\","
+                + " \"CallbackMetadata\": {\"Item\": [" + items + "]}}}}";
+    }
+
+    private static Response post(String token, String body) {
+        return given().contentType("application/json").body(body).when().post("/daraja/callback/" + token);
+    }
+}

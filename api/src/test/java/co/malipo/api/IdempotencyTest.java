@@ -1,0 +1,78 @@
+package co.malipo.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import co.malipo.core.merchant.NewMerchant;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** Idempotency-Key replays and conflicts, and the 409 for a second open push of the same payment. */
+@QuarkusTest
+class IdempotencyTest {
+
+    @Inject
+    TestMerchants testMerchants;
+
+    NewMerchant merchant;
+
+    @BeforeEach
+    void createMerchant() {
+        merchant = testMerchants.create("Idempotent Shop");
+    }
+
+    @Test
+    void sameKeySameBodyReplays() {
+        Response first = push("key-1", "{\"phone_number\": \"0712000300\", \"amount\": \"10\"}");
+        Response again = push("key-1", "{\"amount\": \"10\", \"phone_number\": \"0712000300\"}");
+
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.<String>path("invoice.invoice_id")).isEqualTo(first.path("invoice.invoice_id"));
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    }
+
+    @Test
+    void sameKeyOtherBodyIs409() {
+        push("key-2", "{\"phone_number\": \"0712000301\", \"amount\": \"10\"}");
+        Response other = push("key-2", "{\"phone_number\": \"0712000301\", \"amount\": \"11\"}");
+
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(other.<String>path("detail")).contains("different request body");
+    }
+
+    @Test
+    void validationErrorReplayed() {
+        Response first = push("key-3", "{\"phone_number\": \"abc\", \"amount\": \"10\"}");
+        Response again = push("key-3", "{\"phone_number\": \"abc\", \"amount\": \"10\"}");
+
+        assertThat(first.statusCode()).isEqualTo(400);
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.asString()).isEqualTo(first.asString());
+    }
+
+    @Test
+    void secondOpenPushIs409() {
+        Response first = push(null, "{\"phone_number\": \"254700200005\", \"amount\": \"10\", \"api_ref\": \"dup\"}");
+        Response second = push(null, "{\"phone_number\": \"254700200005\", \"amount\": \"10\", \"api_ref\": \"dup\"}");
+
+        assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(second.<String>path("invoice_id")).isEqualTo(first.path("invoice.invoice_id"));
+    }
+
+    private Response push(String idempotencyKey, String body) {
+        var request = given().contentType("application/json").header("Authorization", "Bearer " + merchant.testSecretKey());
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.body(body).when().post(Api.PUSH);
+    }
+}
