@@ -103,8 +103,9 @@ public class PushValidator {
             text = node.textValue();
         } else if (node.isNumber()) {
             BigDecimal number = node.decimalValue();
-            // A JSON number such as 1e400 has a negative scale; strip zeros before counting decimals.
-            if (number.scale() < 0 || number.precision() - number.scale() > 15) {
+            // Jackson strips trailing zeros from decimal nodes, so 100.00 arrives as 1E+2 with a
+            // negative scale. Count the integer digits first, which rejects 1e400 before toPlainString.
+            if (number.precision() - number.scale() > 15) {
                 return null;
             }
             text = number.stripTrailingZeros().toPlainString();
