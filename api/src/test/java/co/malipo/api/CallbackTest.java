@@ -21,6 +21,7 @@ import co.malipo.core.invoice.Invoice;
 import co.malipo.core.invoice.InvoiceRepository;
 import co.malipo.core.ledger.LedgerRepository;
 import co.malipo.core.merchant.NewMerchant;
+import co.malipo.core.support.Ids;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -51,9 +52,10 @@ class CallbackTest {
     @Test
     void balanceWithoutValueCompletes() {
         Invoice invoice = processingInvoice("100", "cb-balance");
-        String body = success(invoice.checkoutRequestId(), "100.00", "RBA1CD2EF3",
+        String receipt = Ids.receipt();
+        String body = success(invoice.checkoutRequestId(),
                 "{\"Name\": \"Amount\", \"Value\": 100.00},"
-                        + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"RBA1CD2EF3\"},"
+                        + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"" + receipt + "\"},"
                         + " {\"Name\": \"Balance\"},"
                         + " {\"Name\": \"TransactionDate\", \"Value\": 20240302013000},"
                         + " {\"Name\": \"PhoneNumber\", \"Value\": 254700000001}");
@@ -62,30 +64,31 @@ class CallbackTest {
 
         Response done = Api.status(merchant.testSecretKey(), invoice.id());
         assertThat(done.<String>path("invoice.state")).isEqualTo("COMPLETE");
-        assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo("RBA1CD2EF3");
+        assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo(receipt);
         assertThat(ledger.countCredits(invoice.id())).isEqualTo(1);
     }
 
     @Test
     void reorderedItemsWithoutBalanceComplete() {
         Invoice invoice = processingInvoice("100", "cb-reordered");
-        String body = success(invoice.checkoutRequestId(), "100.00", "RBA1CD2EF4",
+        String receipt = Ids.receipt();
+        String body = success(invoice.checkoutRequestId(),
                 "{\"Name\": \"PhoneNumber\", \"Value\": 254700000001},"
                         + " {\"Name\": \"TransactionDate\", \"Value\": 20240302013000},"
-                        + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"RBA1CD2EF4\"},"
+                        + " {\"Name\": \"MpesaReceiptNumber\", \"Value\": \"" + receipt + "\"},"
                         + " {\"Name\": \"Amount\", \"Value\": 100.00}");
 
         post(invoice.callbackToken(), body).then().statusCode(200);
 
         Response done = Api.status(merchant.testSecretKey(), invoice.id());
         assertThat(done.<String>path("invoice.state")).isEqualTo("COMPLETE");
-        assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo("RBA1CD2EF4");
+        assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo(receipt);
     }
 
     @Test
     void tenConcurrentCallbacksCreditOnce() throws Exception {
         Invoice invoice = processingInvoice("250", "cb-concurrent");
-        String body = success(invoice.checkoutRequestId(), "250.00", "RBA1CD2EF5", items("250.00", "RBA1CD2EF5"));
+        String body = success(invoice.checkoutRequestId(), items("250.00", Ids.receipt()));
 
         ExecutorService pool = Executors.newFixedThreadPool(10);
         List<Callable<Integer>> posts = new ArrayList<>();
@@ -125,12 +128,13 @@ class CallbackTest {
 
     @Test
     void unknownTokenAcknowledgedAsOrphan() {
-        String body = success("ws_CO_000000000000000000", "10.00", "RBA1CD2EF6", items("10.00", "RBA1CD2EF6"));
+        String receipt = Ids.receipt();
+        String body = success("ws_CO_000000000000000000", items("10.00", receipt));
 
         Response response = post("unknownTokenThatNoInvoiceHas00000", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(invoices.findIdByReceipt("RBA1CD2EF6")).isEmpty();
+        assertThat(invoices.findIdByReceipt(receipt)).isEmpty();
     }
 
     private Invoice processingInvoice(String amount, String reference) {
@@ -151,7 +155,7 @@ class CallbackTest {
                 + " {\"Name\": \"PhoneNumber\", \"Value\": 254700000001}";
     }
 
-    private static String success(String checkoutRequestId, String amount, String receipt, String items) {
+    private static String success(String checkoutRequestId, String items) {
         return "{\"Body\": {\"stkCallback\": {\"MerchantRequestID\": \"29115-34620561-1\","
                 + " \"CheckoutRequestID\": \"" + checkoutRequestId + "\", \"ResultCode\": 0,"
                 + " \"ResultDesc\": \"The service request is processed successfully.\","

@@ -108,6 +108,7 @@ class SimulatorScenariosTest {
                 .path("invoice.invoice_id");
 
         Response done = Api.awaitState(merchant.testSecretKey(), id, "COMPLETE", Duration.ofSeconds(20));
+        awaitTimeline(id, "PUSH_OUTCOME_UNKNOWN");
         Invoice invoice = invoices.find(id).orElseThrow();
 
         assertThat(done.<String>path("invoice.state")).as(done.asString()).isEqualTo("COMPLETE");
@@ -153,7 +154,16 @@ class SimulatorScenariosTest {
         Response openApi = io.restassured.RestAssured.given().accept("application/json").when().get("/q/openapi");
 
         assertThat(openApi.statusCode()).isEqualTo(200);
-        assertThat(openApi.asString()).contains("/api/v1/payment/mpesa-stk-push/").contains("/api/v1/payment/status/");
+        assertThat(openApi.asString()).contains("\"/api/v1/payment/mpesa-stk-push\"")
+                .contains("\"/api/v1/payment/status\"").contains("\"/api/v1/payment/collection/stk-push\"");
+    }
+
+    private void awaitTimeline(String invoiceId, String kind) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (timeline.list(invoiceId).stream().noneMatch(entry -> entry.kind().equals(kind))
+                && System.currentTimeMillis() < deadline) {
+            Api.sleep(100);
+        }
     }
 
     private void awaitCallbacks(String token, int expected) {

@@ -9,17 +9,22 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import co.malipo.api.error.ApiException;
 
-/** Parses request bodies: exact decimals, bounded nesting and number length, and one clear 400 for bad JSON. */
+/**
+ * Parses request bodies: exact decimals with their trailing zeros and exponents kept, so that
+ * {@code 1e3} can be told from {@code 1000}; bounded nesting and number length; one clear 400 for bad JSON.
+ */
 final class JsonBodies {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     static {

@@ -96,16 +96,19 @@ public class PushValidator {
         return rounded;
     }
 
-    /** Reads a JSON number or decimal string as a positive amount, or null when it is not one. */
+    /**
+     * Reads a JSON number or decimal string as a positive amount, or null when it is not one. The
+     * node must come from a mapper that keeps trailing zeros of decimals, as the API's does.
+     */
     static BigDecimal parseAmount(JsonNode node) {
         String text;
         if (node.isTextual()) {
             text = node.textValue();
         } else if (node.isNumber()) {
             BigDecimal number = node.decimalValue();
-            // Jackson strips trailing zeros from decimal nodes, so 100.00 arrives as 1E+2 with a
-            // negative scale. Count the integer digits first, which rejects 1e400 before toPlainString.
-            if (number.precision() - number.scale() > 15) {
+            // Parsed with trailing zeros kept (JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES off),
+            // a negative scale can only come from an exponent such as 1e3 or 1e400: rejected.
+            if (number.scale() < 0 || number.precision() - number.scale() > 15) {
                 return null;
             }
             text = number.stripTrailingZeros().toPlainString();
