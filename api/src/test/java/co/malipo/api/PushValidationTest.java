@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import co.malipo.core.merchant.Environment;
+import co.malipo.core.merchant.MerchantRepository;
 import co.malipo.core.merchant.NewMerchant;
 import co.malipo.core.support.Db;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +26,8 @@ class PushValidationTest {
     TestMerchants testMerchants;
     @Inject
     Db db;
+    @Inject
+    MerchantRepository merchants;
 
     NewMerchant merchant;
 
@@ -135,6 +139,21 @@ class PushValidationTest {
         assertThat(pushed.statusCode()).isEqualTo(400);
         Map<String, List<String>> errors = pushed.as(Map.class);
         assertThat(errors).containsOnlyKeys("phone_number", "amount", "api_ref", "wallet_id", "mobile_tarrif");
+        assertThat(invoiceCount()).isZero();
+    }
+
+    @Test
+    void otherMerchantsWalletRejected() {
+        NewMerchant other = testMerchants.create("Wallet Owner");
+        String othersWallet = merchants.findSettlementWallet(other.merchantId(), Environment.TEST).orElseThrow().id();
+        String ownLiveWallet = merchants.findSettlementWallet(merchant.merchantId(), Environment.LIVE).orElseThrow().id();
+
+        for (String walletId : List.of(othersWallet, ownLiveWallet)) {
+            Response pushed = Api.push(merchant.testSecretKey(),
+                    Map.of("phone_number", "0712000008", "amount", "30", "wallet_id", walletId));
+            assertThat(pushed.statusCode()).as(walletId).isEqualTo(400);
+            assertThat(pushed.<List<String>>path("wallet_id")).as(walletId).isNotEmpty();
+        }
         assertThat(invoiceCount()).isZero();
     }
 

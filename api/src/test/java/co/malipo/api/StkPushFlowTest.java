@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import co.malipo.core.ledger.LedgerRepository;
+import co.malipo.core.merchant.Environment;
+import co.malipo.core.merchant.MerchantRepository;
 import co.malipo.core.merchant.NewMerchant;
+import co.malipo.core.merchant.Wallet;
 import co.malipo.core.webhook.WebhookOutbox;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -27,6 +30,8 @@ class StkPushFlowTest {
     LedgerRepository ledger;
     @Inject
     WebhookOutbox outbox;
+    @Inject
+    MerchantRepository merchants;
 
     NewMerchant merchant;
 
@@ -63,6 +68,19 @@ class StkPushFlowTest {
         String walletId = done.path("invoice.wallet_id");
         assertThat(ledger.walletBalance(walletId)).isEqualByComparingTo(new BigDecimal("98.00"));
         assertThat(outbox.count(invoiceId)).as("created, processing and complete events").isEqualTo(3);
+    }
+
+    @Test
+    void furtherWalletCredited() {
+        Wallet working = merchants.insertWorkingWallet(merchant.merchantId(), Environment.TEST, "Events");
+        Response pushed = Api.push(merchant.testSecretKey(),
+                Map.of("phone_number", "0712345681", "amount", "200", "wallet_id", working.id()));
+        String invoiceId = pushed.path("invoice.invoice_id");
+
+        Response done = Api.awaitState(merchant.testSecretKey(), invoiceId, "COMPLETE", Duration.ofSeconds(20));
+
+        assertThat(done.<String>path("invoice.wallet_id")).isEqualTo(working.id());
+        assertThat(ledger.walletBalance(working.id())).isEqualByComparingTo(new BigDecimal("197.00"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -66,7 +67,15 @@ public class PushSender {
             QuarkusTransaction.requiringNew().run(() -> jobs.markDone(invoice.id()));
             return;
         }
-        String callbackUrl = callbackBase(invoice.environment()) + "/daraja/callback/" + invoice.callbackToken();
+        Optional<String> callbackBase = callbackBase(invoice.environment());
+        if (callbackBase.isEmpty()) {
+            PushReply.Rejected missing = new PushReply.Rejected("CONFIGURATION",
+                    "malipo.callback.public-base-url is not set, so Daraja would have nowhere to send the result",
+                    0, FailureClass.CONFIGURATION, null);
+            QuarkusTransaction.requiringNew().run(() -> recordRejected(invoice, missing, new PushExchange("{}", missing)));
+            return;
+        }
+        String callbackUrl = callbackBase.get() + "/daraja/callback/" + invoice.callbackToken();
         StkPushRequest request = new StkPushRequest(invoice.value().longValueExact(), invoice.phone(), callbackUrl,
                 invoice.accountReference(), invoice.transactionDesc());
         PushExchange exchange = daraja.push(invoice.darajaAccount(), request);
@@ -91,12 +100,11 @@ public class PushSender {
                 "The push's lease expired before its reply was recorded", null));
     }
 
-    private String callbackBase(Environment environment) {
+    private Optional<String> callbackBase(Environment environment) {
         if (environment == Environment.TEST) {
-            return config.callback().simulatorBaseUrl();
+            return Optional.of(config.callback().simulatorBaseUrl());
         }
-        return config.callback().publicBaseUrl().orElseThrow(() -> new IllegalStateException(
-                "malipo.callback.public-base-url must be set for live pushes"));
+        return config.callback().publicBaseUrl();
     }
 
     private void recordAccepted(String invoiceId, PushReply.Accepted accepted, PushExchange exchange) {

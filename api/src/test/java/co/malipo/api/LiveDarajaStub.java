@@ -1,0 +1,59 @@
+package co.malipo.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Plays Safaricom's live Daraja for tests of the live path, speaking its exact wire format. The
+ * live account points at this stub; the account named "unreachable" points at a closed port.
+ */
+public class LiveDarajaStub implements QuarkusTestResourceLifecycleManager {
+
+    static final String SHORTCODE = "600987";
+    static final String PASSKEY = "live-stub-passkey";
+    static WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        server.start();
+        server.stubFor(get(urlPathEqualTo("/oauth/v1/generate")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\": \"LiveStubToken0001\", \"expires_in\": \"3599\"}")));
+        server.stubFor(post(urlPathEqualTo("/mpesa/stkpush/v1/processrequest")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MerchantRequestID\": \"2654-4b64-97ff-b827b542881d3130\","
+                        + " \"CheckoutRequestID\": \"ws_CO_{{randomValue length=20 type='NUMERIC'}}\","
+                        + " \"ResponseCode\": \"0\", \"ResponseDescription\": \"Success. Request accepted for processing\","
+                        + " \"CustomerMessage\": \"Success. Request accepted for processing\"}")
+                .withTransformers("response-template")));
+        return Map.ofEntries(
+                Map.entry("malipo.daraja.accounts.default.base-url", server.baseUrl()),
+                Map.entry("malipo.daraja.accounts.default.shortcode", SHORTCODE),
+                Map.entry("malipo.daraja.accounts.default.passkey", PASSKEY),
+                Map.entry("malipo.daraja.accounts.default.consumer-key", "live-stub-key"),
+                Map.entry("malipo.daraja.accounts.default.consumer-secret", "live-stub-secret"),
+                Map.entry("malipo.daraja.accounts.unreachable.base-url", "http://127.0.0.1:9"),
+                Map.entry("malipo.daraja.accounts.unreachable.shortcode", SHORTCODE),
+                Map.entry("malipo.daraja.accounts.unreachable.passkey", PASSKEY),
+                Map.entry("malipo.daraja.accounts.unreachable.consumer-key", "live-stub-key"),
+                Map.entry("malipo.daraja.accounts.unreachable.consumer-secret", "live-stub-secret"),
+                Map.entry("malipo.callback.public-base-url", "https://pay.example.co.ke"));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}
