@@ -17,8 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import co.malipo.api.error.ApiException;
 
 /**
- * Parses request bodies: exact decimals with their trailing zeros and exponents kept, so that
- * {@code 1e3} can be told from {@code 1000}; bounded nesting and number length; one clear 400 for bad JSON.
+ * Request body parsing. Decimals stay exact with their trailing zeros and exponents, so that
+ * {@code 1e3} is distinguishable from {@code 1000}. Nesting and number length are bounded, and bad
+ * JSON gets one clear 400.
  */
 final class JsonBodies {
 
@@ -55,7 +56,7 @@ final class JsonBodies {
         return (ObjectNode) node;
     }
 
-    /** A key-order-independent text of a body, for comparing Idempotency-Key requests. */
+    /** Writes a body with its keys sorted, so that Idempotency-Key requests compare regardless of key order. */
     static String canonical(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(sorted(node));

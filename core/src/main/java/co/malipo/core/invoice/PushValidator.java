@@ -18,8 +18,8 @@ import co.malipo.core.merchant.MerchantRepository;
 import co.malipo.core.merchant.Wallet;
 
 /**
- * Checks an STK push request field by field and collects every error before failing, so a
- * merchant sees all invalid fields at once. Unknown fields are ignored.
+ * Checks an STK push request field by field and collects every error before failing, so the
+ * response lists all invalid fields at once. Unknown fields are ignored.
  */
 @ApplicationScoped
 public class PushValidator {
@@ -168,8 +168,11 @@ public class PushValidator {
         }
         Optional<Tariff> tariff = node.isTextual() ? Tariff.fromWire(node.textValue()) : Optional.empty();
         if (tariff.isEmpty()) {
-            add(errors, "mobile_tarrif", "\"" + (node.isTextual() ? node.textValue() : node.toString())
-                    + "\" is not a valid choice. Use BUSINESS-PAYS or CUSTOMER-PAYS.");
+            String shown = node.isTextual() ? node.textValue() : node.toString();
+            if (shown.length() > 40) {
+                shown = shown.substring(0, 40) + "...";
+            }
+            add(errors, "mobile_tarrif", "\"" + shown + "\" is not a valid choice. Use BUSINESS-PAYS or CUSTOMER-PAYS.");
         }
         return tariff.orElse(null);
     }
