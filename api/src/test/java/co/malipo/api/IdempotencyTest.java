@@ -20,6 +20,8 @@ class IdempotencyTest {
 
     @Inject
     TestMerchants testMerchants;
+    @Inject
+    co.malipo.core.support.Db db;
 
     NewMerchant merchant;
 
@@ -66,6 +68,19 @@ class IdempotencyTest {
         assertThat(first.statusCode()).as(first.asString()).isEqualTo(200);
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(second.<String>path("invoice_id")).isEqualTo(first.path("invoice.invoice_id"));
+    }
+
+    @Test
+    void conflictWithOpenPushNotStored() {
+        String body = "{\"phone_number\": \"254700200005\", \"amount\": \"12\", \"api_ref\": \"held\"}";
+        push(null, body);
+
+        Response keyed = push("key-4", body);
+
+        assertThat(keyed.statusCode()).isEqualTo(409);
+        int stored = db.one("SELECT count(*) FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = 'key-4'",
+                row -> row.getInt(1), merchant.merchantId()).orElseThrow();
+        assertThat(stored).as("a 409 releases the key so a retry can succeed").isZero();
     }
 
     private Response push(String idempotencyKey, String body) {

@@ -173,7 +173,7 @@ class PushValidationTest {
                 .body("{\"phone_number\": ").when().post(Api.PUSH);
 
         assertThat(pushed.statusCode()).isEqualTo(400);
-        assertThat(pushed.<String>path("detail")).startsWith("JSON parse error");
+        assertThat(pushed.<String>path("detail")).startsWith("Malformed JSON at line 1, column 18.");
     }
 
     private int invoiceCount() {

@@ -118,6 +118,22 @@ class SimulatorScenariosTest {
     }
 
     @Test
+    void slowReplyHoldsOnlyItsSlot() {
+        String slow = Api.push(merchant.testSecretKey(), Map.of("phone_number", "254700200006", "amount", "11"))
+                .path("invoice.invoice_id");
+        Api.sleep(300);
+        String quick = Api.push(merchant.testSecretKey(), Map.of("phone_number", "0712000405", "amount", "11"))
+                .path("invoice.invoice_id");
+
+        awaitTimeline(quick, "PUSH_ACCEPTED");
+        awaitTimeline(slow, "PUSH_OUTCOME_UNKNOWN");
+
+        assertThat(entryTime(quick, "PUSH_ACCEPTED"))
+                .as("the second push was sent while the first still waited for its reply")
+                .isBefore(entryTime(slow, "PUSH_OUTCOME_UNKNOWN"));
+    }
+
+    @Test
     void expiredTokenRefreshedOnce() {
         String first = Api.push(merchant.testSecretKey(), Map.of("phone_number", "0712000402", "amount", "10"))
                 .path("invoice.invoice_id");
@@ -156,6 +172,10 @@ class SimulatorScenariosTest {
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.asString()).contains("\"/api/v1/payment/mpesa-stk-push\"")
                 .contains("\"/api/v1/payment/status\"").contains("\"/api/v1/payment/collection/stk-push\"");
+    }
+
+    private java.time.Instant entryTime(String invoiceId, String kind) {
+        return timeline.list(invoiceId).stream().filter(entry -> entry.kind().equals(kind)).findFirst().orElseThrow().at();
     }
 
     private void awaitTimeline(String invoiceId, String kind) {

@@ -18,7 +18,8 @@ import co.malipo.core.merchant.MerchantService;
 public class KeyAuthenticator {
 
     static final String NOT_PROVIDED = "Authentication credentials were not provided.";
-    static final String INVALID = "Invalid api token";
+    static final String SECRET_NEEDED = NOT_PROVIDED + " Send your secret key as \"Authorization: Bearer ISSecretKey_...\".";
+    static final String INVALID = "Invalid api token. Check that the key is complete, current and not revoked.";
 
     private final MerchantService merchants;
     private final Set<Environment> accepted;
@@ -32,7 +33,7 @@ public class KeyAuthenticator {
 
     /** Requires a secret key as {@code Authorization: Bearer}. */
     public ApiKey requireSecret(String authorization) {
-        String key = bearer(authorization).orElseThrow(() -> ApiException.detail(401, NOT_PROVIDED));
+        String key = bearer(authorization).orElseThrow(() -> ApiException.detail(401, SECRET_NEEDED));
         ApiKey found = lookup(key);
         if (found.kind() != ApiKey.Kind.SECRET) {
             throw ApiException.detail(401, "This endpoint needs your secret key (ISSecretKey_...) as a Bearer token;"
@@ -49,10 +50,16 @@ public class KeyAuthenticator {
         }
         for (String candidate : publicKeys) {
             if (candidate != null && !candidate.isBlank()) {
-                return lookup(candidate.trim());
+                ApiKey found = lookup(candidate.trim());
+                if (found.kind() != ApiKey.Kind.PUBLIC) {
+                    throw ApiException.detail(401, "A secret key was sent where a public key belongs. Send the secret"
+                            + " key only as \"Authorization: Bearer\", and keep it out of bodies and other headers.");
+                }
+                return found;
             }
         }
-        throw ApiException.detail(401, NOT_PROVIDED);
+        throw ApiException.detail(401, NOT_PROVIDED + " Send \"Authorization: Bearer <secret key>\", or your public key"
+                + " as public_key in the body or in the X-KULMI-PUBLIC-API-KEY header.");
     }
 
     private ApiKey lookup(String key) {

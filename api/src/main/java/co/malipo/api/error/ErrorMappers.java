@@ -51,13 +51,23 @@ public class ErrorMappers {
         }
         String message = switch (status) {
             case 404 -> "Not found. Check the path, e.g. /api/v1/payment/mpesa-stk-push/.";
-            case 405 -> "Method not allowed on this path.";
+            case 405 -> "Method not allowed on this path. Use " + allowed(e) + ".";
             case 406 -> "This API only produces application/json.";
             case 413 -> "Request body too large; the limit is 64 KiB.";
             case 415 -> "Unsupported content type. Send application/json.";
             default -> "Bad request.";
         };
-        return json(status, Map.of("detail", message));
+        Response response = json(status, Map.of("detail", message));
+        if (status == 405) {
+            return Response.fromResponse(response).header("Allow", allowed(e)).build();
+        }
+        return response;
+    }
+
+    /** The methods the path allows; every merchant API path takes only POST when the framework does not say. */
+    private static String allowed(WebApplicationException e) {
+        String allow = e.getResponse().getHeaderString("Allow");
+        return allow == null || allow.isBlank() ? "POST" : allow;
     }
 
     @ServerExceptionMapper

@@ -41,6 +41,8 @@ public class PaymentResource {
 
     static final String KULMI_PUBLIC_KEY_HEADER = "X-KULMI-PUBLIC-API-KEY";
     static final String INTASEND_PUBLIC_KEY_HEADER = "INTASEND_PUBLIC_API_KEY";
+    static final String NOT_FOUND = "Not found. No invoice with this invoice_id belongs to your account in this environment.";
+    private static final java.util.regex.Pattern INVOICE_ID = java.util.regex.Pattern.compile("[0-9A-Z]{1,32}");
 
     private final KeyAuthenticator authenticator;
     private final PushValidator validator;
@@ -61,8 +63,10 @@ public class PaymentResource {
     @Path("/mpesa-stk-push/")
     @Operation(summary = "Start an M-Pesa STK push", description = "Needs the secret key as a Bearer token.")
     public Response stkPush(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] body) {
         ApiKey key = authenticator.requireSecret(authorization);
+        ContentTypes.requireJson(contentType);
         ObjectNode request = JsonBodies.object(body);
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
             return push(key, request);
@@ -90,8 +94,6 @@ public class PaymentResource {
             throw e;
         } catch (co.malipo.core.invoice.DuplicatePushException e) {
             status = 409;
-            responseBody = JsonBodies.write(Map.of("detail", "An open push with the same phone_number, api_ref and"
-                    + " amount exists.", "invoice_id", e.openInvoiceId()));
             throw e;
         } finally {
             idempotency.complete(key, idempotencyKey, status, responseBody);
@@ -102,8 +104,9 @@ public class PaymentResource {
     @Path("/collection/stk-push/")
     @Operation(summary = "Start an M-Pesa STK push (older path)")
     public Response stkPushOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, String body) {
-        return stkPush(authorization, idempotencyKey, body);
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] body) {
+        return stkPush(authorization, idempotencyKey, contentType, body);
     }
 
     @POST
@@ -112,21 +115,19 @@ public class PaymentResource {
             description = "Accepts the secret key as a Bearer token, or the public key alone in the body or a header.")
     public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
-            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
+            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        ContentTypes.requireJson(contentType);
         ObjectNode request = JsonBodies.object(body);
         String bodyPublicKey = request.path("public_key").isTextual() ? request.get("public_key").textValue() : null;
         ApiKey key = authenticator.requireSecretOrPublic(authorization, bodyPublicKey, kulmiPublicKey,
                 intasendPublicKey);
 
-        JsonNode invoiceId = request.get("invoice_id");
-        if (invoiceId == null || invoiceId.isNull() || !invoiceId.isTextual() || invoiceId.textValue().isBlank()) {
-            throw ApiException.field("invoice_id", "This field is required. Send the invoice_id the push returned.");
-        }
-        Invoice invoice = invoices.find(invoiceId.textValue().trim())
+        String invoiceId = invoiceId(request.get("invoice_id"));
+        Invoice invoice = invoices.find(invoiceId)
                 .filter(found -> found.merchantId().equals(key.merchantId()))
                 .filter(found -> found.environment() == key.environment())
-                .orElseThrow(() -> ApiException.detail(404, "Not found. No invoice with this invoice_id belongs to"
-                        + " your account in this environment."));
+                .orElseThrow(() -> ApiException.detail(404, NOT_FOUND));
         return Response.ok(JsonBodies.write(statusBody(invoice))).build();
     }
 
@@ -135,8 +136,24 @@ public class PaymentResource {
     @Operation(summary = "Read an invoice's state (older path)")
     public Response statusOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
-            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey, String body) {
-        return status(authorization, kulmiPublicKey, intasendPublicKey, body);
+            @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        return status(authorization, kulmiPublicKey, intasendPublicKey, contentType, body);
+    }
+
+    /** Reads {@code invoice_id}; ids are Crockford base32, so case does not matter. */
+    private static String invoiceId(JsonNode node) {
+        if (node == null || node.isNull() || (node.isTextual() && node.textValue().isBlank())) {
+            throw ApiException.field("invoice_id", "This field is required. Send the invoice_id the push returned.");
+        }
+        if (!node.isTextual()) {
+            throw ApiException.field("invoice_id", "Must be a string, such as \"GQ7KZ2XPNM\".");
+        }
+        String id = node.textValue().trim().toUpperCase(java.util.Locale.ROOT);
+        if (!INVOICE_ID.matcher(id).matches()) {
+            throw ApiException.detail(404, NOT_FOUND);
+        }
+        return id;
     }
 
     private Response push(ApiKey key, ObjectNode request) {

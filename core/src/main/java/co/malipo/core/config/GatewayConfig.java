@@ -107,8 +107,8 @@ public interface GatewayConfig {
 
     /** The push worker. */
     interface Push {
-        /** Pushes sent at once by one instance. Defaults to 8. */
-        @WithDefault("8")
+        /** Pushes in flight at once on one instance; each waits up to the Daraja read timeout. Defaults to 16. */
+        @WithDefault("16")
         int concurrency();
 
         /** How long a claimed push may take before its invoice is marked outcome unknown. Defaults to 2 min. */

@@ -29,7 +29,7 @@ public final class InvoiceView {
         view.put("api_ref", invoice.apiRef());
         view.put("mobile_tarrif", invoice.mobileTarrif());
         view.put("wallet_id", invoice.walletId());
-        view.put("clearing_status", invoice.state() == InvoiceState.COMPLETE ? "AVAILABLE" : "PENDING");
+        view.put("clearing_status", clearingStatus(invoice.state()));
         view.put("mpesa_reference", invoice.mpesaReference());
         view.put("host", invoice.host());
         view.put("card_info", cardInfo());
@@ -40,6 +40,15 @@ public final class InvoiceView {
         view.put("created_at", timestamp(invoice.createdAt()));
         view.put("updated_at", timestamp(invoice.updatedAt()));
         return view;
+    }
+
+    /** {@code AVAILABLE} once the money is in the wallet, {@code FAILED} when it never will be, else {@code PENDING}. */
+    private static String clearingStatus(InvoiceState state) {
+        return switch (state) {
+            case COMPLETE -> "AVAILABLE";
+            case FAILED -> "FAILED";
+            default -> "PENDING";
+        };
     }
 
     /** The customer object: a stable id per merchant and phone, and nulls for what is not collected. */

@@ -15,8 +15,8 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 public final class PhoneNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
-    /** Digits with an optional leading plus and spaces or hyphens between them; no letters. */
-    private static final Pattern ALLOWED = Pattern.compile("\\+?[0-9][0-9 \\-]*");
+    /** Digits with an optional leading plus and spaces or hyphens between them; no letters or control characters. */
+    private static final Pattern ALLOWED = Pattern.compile(" *\\+?[0-9][0-9 \\-]* *");
     private static final Pattern KENYAN_MOBILE = Pattern.compile("254[17][0-9]{8}");
 
     private PhoneNumbers() {
@@ -30,12 +30,11 @@ public final class PhoneNumbers {
         if (input == null) {
             return Optional.empty();
         }
-        String trimmed = input.trim();
         // libphonenumber reads letters as keypad digits, so they are rejected before parsing.
-        if (!ALLOWED.matcher(trimmed).matches()) {
+        if (input.length() > 40 || !ALLOWED.matcher(input).matches()) {
             return Optional.empty();
         }
-        String digits = trimmed.replaceAll("[^0-9]", "");
+        String digits = input.replaceAll("[^0-9]", "");
         String national = nationalSignificantNumber(digits);
         if (national == null) {
             return Optional.empty();

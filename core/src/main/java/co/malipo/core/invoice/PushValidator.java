@@ -27,7 +27,8 @@ public class PushValidator {
     static final int MAX_API_REF_LENGTH = 140;
     /** A decimal string: digits, optionally a point and one or two digits; no sign, exponent or spaces. */
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,2})?");
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    /** Control and invisible format characters, line separators and unpaired surrogates: they only hide content. */
+    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
 
     private final GatewayConfig.Payments payments;
     private final MerchantRepository merchants;
@@ -67,7 +68,11 @@ public class PushValidator {
             return null;
         }
         String text = node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.isTextual() ? node.textValue() : null;
-        Optional<String> normalised = text == null ? Optional.empty() : PhoneNumbers.normalise(text);
+        if (text == null) {
+            add(errors, "phone_number", "Must be a string or a number, such as \"0712345678\".");
+            return null;
+        }
+        Optional<String> normalised = PhoneNumbers.normalise(text);
         if (normalised.isEmpty()) {
             add(errors, "phone_number", "Invalid Kenyan mobile number. Use a form such as 0712345678, 712345678,"
                     + " 254712345678 or +254712345678.");
@@ -81,6 +86,10 @@ public class PushValidator {
             add(errors, "amount", "This field is required. Send the amount in KES, e.g. \"100\" or 100.");
             return null;
         }
+        if (!node.isTextual() && !node.isNumber()) {
+            add(errors, "amount", "Must be a decimal string or a number, such as \"100\" or 100.");
+            return null;
+        }
         BigDecimal parsed = parseAmount(node);
         if (parsed == null) {
             add(errors, "amount", "Invalid amount. Send a positive number of KES with at most 2 decimal places,"
@@ -89,7 +98,9 @@ public class PushValidator {
         }
         BigDecimal rounded = Money.ceilShilling(parsed);
         if (rounded.compareTo(payments.minAmount()) < 0 || rounded.compareTo(payments.maxAmount()) > 0) {
-            add(errors, "amount", "Amount " + Money.format(rounded) + " KES is outside the allowed range. Send between "
+            String asSent = parsed.compareTo(rounded) == 0 ? Money.format(rounded) + " KES"
+                    : parsed.toPlainString() + " KES (rounded up to " + Money.format(rounded) + ")";
+            add(errors, "amount", "Amount " + asSent + " is outside the allowed range. Send between "
                     + Money.format(payments.minAmount()) + " and " + Money.format(payments.maxAmount()) + " KES.");
             return null;
         }
@@ -127,7 +138,7 @@ public class PushValidator {
             return payments.defaultApiRef();
         }
         if (!node.isTextual()) {
-            add(errors, "api_ref", "Invalid reference. Send api_ref as a string of at most 140 characters.");
+            add(errors, "api_ref", "Must be a string of at most 140 characters.");
             return null;
         }
         String text = node.textValue();
@@ -136,8 +147,12 @@ public class PushValidator {
                     + text.codePointCount(0, text.length()) + ".");
             return null;
         }
-        if (CONTROL.matcher(text).find()) {
-            add(errors, "api_ref", "Invalid reference: it contains control characters. Remove them and send plain text.");
+        if (INVISIBLE.matcher(text).find()) {
+            add(errors, "api_ref", "Invalid reference: it contains control or invisible characters. Send plain text.");
+            return null;
+        }
+        if (text.isBlank()) {
+            add(errors, "api_ref", "Invalid reference: it is only spaces. Send a reference, or omit api_ref for the default.");
             return null;
         }
         return text;
@@ -152,7 +167,11 @@ public class PushValidator {
             }
             return settlement.orElse(null);
         }
-        Optional<Wallet> wallet = node.isTextual()
+        if (!node.isTextual()) {
+            add(errors, "wallet_id", "Must be a string, such as \"wlt_8D2K4Q7M1B\". Omit it to use your settlement wallet.");
+            return null;
+        }
+        Optional<Wallet> wallet = node.textValue().length() <= 64
                 ? merchants.findWallet(merchantId, environment, node.textValue()).filter(w -> "KES".equals(w.currency()))
                 : Optional.empty();
         if (wallet.isEmpty()) {

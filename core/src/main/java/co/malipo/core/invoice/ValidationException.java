@@ -10,7 +10,7 @@ public class ValidationException extends RuntimeException {
 
     public ValidationException(Map<String, List<String>> errors) {
         super("invalid fields: " + errors.keySet());
-        this.errors = Map.copyOf(errors);
+        this.errors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(errors));
     }
 
     public Map<String, List<String>> errors() {

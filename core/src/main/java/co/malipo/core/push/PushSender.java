@@ -171,11 +171,13 @@ public class PushSender {
 
     private void recordUnknown(String invoiceId, String reason, String payload) {
         Instant now = clock.instant();
-        invoices.lock(invoiceId).orElseThrow();
+        Invoice locked = invoices.lock(invoiceId).orElseThrow();
         jobs.markDone(invoiceId);
         invoices.markOutcomeUnknown(invoiceId, now);
-        timeline.add(invoiceId, now, "PUSH_OUTCOME_UNKNOWN", "GATEWAY", null, null,
-                reason + "; the push will not be sent again and a callback can still settle it", payload);
+        String next = locked.state().isOpen()
+                ? "; the push will not be sent again and a callback can still settle it"
+                : "; the invoice was already settled by its callback";
+        timeline.add(invoiceId, now, "PUSH_OUTCOME_UNKNOWN", "GATEWAY", null, null, reason + next, payload);
         LOG.warnf("Outcome of the push of invoice %s is unknown: %s", invoiceId, reason);
     }
 

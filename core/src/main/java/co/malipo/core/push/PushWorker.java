@@ -2,11 +2,10 @@ package co.malipo.core.push;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
@@ -35,6 +34,7 @@ public class PushWorker {
     private final ExecutorService senders;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private final Semaphore slots;
 
     public PushWorker(PushJobs jobs, PushSender sender, GatewayConfig config, Clock clock) {
         this.jobs = jobs;
@@ -42,6 +42,7 @@ public class PushWorker {
         this.config = config.push();
         this.clock = clock;
         this.senders = Executors.newFixedThreadPool(this.config.concurrency(), daemon("malipo-push-send"));
+        this.slots = new Semaphore(this.config.concurrency());
     }
 
     /** Starts a drain of the queue unless one is running, in which case that one goes round once more. */
@@ -61,13 +62,7 @@ public class PushWorker {
     private void drain() {
         try {
             while (wakeRequested.getAndSet(false)) {
-                List<PushJobs.Claim> claims;
-                do {
-                    Instant now = clock.instant();
-                    claims = QuarkusTransaction.requiringNew()
-                            .call(() -> jobs.claim(config.concurrency(), now, config.lease()));
-                    sendAll(claims);
-                } while (!claims.isEmpty());
+                claimWhileSlotsFree();
             }
         } catch (RuntimeException e) {
             LOG.error("Push queue drain failed; the schedule will try again", e);
@@ -79,20 +74,39 @@ public class PushWorker {
         }
     }
 
-    private void sendAll(List<PushJobs.Claim> claims) {
-        List<Future<?>> running = new ArrayList<>();
-        for (PushJobs.Claim claim : claims) {
-            running.add(senders.submit(() -> sender.send(claim)));
-        }
-        for (Future<?> future : running) {
-            try {
-                future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /**
+     * Claims as many due jobs as there are free send slots and starts each at once, so one slow
+     * Daraja reply holds only its own slot. A send that finishes frees its slot and wakes the worker.
+     */
+    private void claimWhileSlotsFree() {
+        while (true) {
+            int free = slots.availablePermits();
+            if (free == 0) {
                 return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.error("A push failed unexpectedly; its lease expiry will mark the outcome unknown", e.getCause());
             }
+            Instant now = clock.instant();
+            List<PushJobs.Claim> claims = QuarkusTransaction.requiringNew()
+                    .call(() -> jobs.claim(free, now, config.lease()));
+            if (claims.isEmpty()) {
+                return;
+            }
+            for (PushJobs.Claim claim : claims) {
+                // Only this thread takes slots and it claimed no more than were free, so this never waits.
+                slots.acquireUninterruptibly();
+                senders.submit(() -> sendAndRelease(claim));
+            }
+        }
+    }
+
+    private void sendAndRelease(PushJobs.Claim claim) {
+        try {
+            sender.send(claim);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Push of invoice %s failed unexpectedly; its lease expiry will mark the outcome unknown",
+                    claim.invoiceId());
+        } finally {
+            slots.release();
+            wake();
         }
     }
 
