@@ -22,6 +22,8 @@ export DB_PASSWORD=${DB_PASSWORD:-malipo}
 http_port=${MALIPO_HTTP_PORT:-8080}
 base_url=http://127.0.0.1:$http_port
 export QUARKUS_HTTP_PORT=$http_port
+# The demo serves the simulator and documented test keys, so it listens on loopback only.
+export QUARKUS_HTTP_HOST=${QUARKUS_HTTP_HOST:-127.0.0.1}
 export MALIPO_CALLBACK_SIMULATOR_BASE_URL=$base_url
 export MALIPO_API_HOST=$base_url
 
@@ -54,7 +56,7 @@ bash deploy/pg-setup.sh
 
 echo "run-demo: building all modules with Maven, tests skipped for speed (deploy/test.sh runs them)."
 echo "run-demo: the first build downloads dependencies and can take several minutes."
-mvn -B -q package -DskipTests
+mvn -B -q -Dstyle.color=never package -DskipTests
 [[ -f $app_jar ]] || fail "the build finished without $app_jar."
 
 mkdir -p .build
