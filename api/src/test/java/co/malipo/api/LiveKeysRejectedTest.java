@@ -14,7 +14,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
-/** A deployment that accepts only test keys answers 401 to a live key. */
+/** A deployment that accepts only test keys returns 401 for a live key. */
 @QuarkusTest
 @TestProfile(LiveKeysRejectedTest.TestKeysOnly.class)
 class LiveKeysRejectedTest {
