@@ -17,10 +17,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import co.malipo.core.attention.AttentionRepository;
+import co.malipo.core.callback.CallbackRepository;
 import co.malipo.core.invoice.Invoice;
 import co.malipo.core.invoice.InvoiceRepository;
 import co.malipo.core.ledger.LedgerRepository;
 import co.malipo.core.merchant.NewMerchant;
+import co.malipo.core.support.Db;
 import co.malipo.core.support.Ids;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -41,6 +44,12 @@ class CallbackTest {
     InvoiceRepository invoices;
     @Inject
     LedgerRepository ledger;
+    @Inject
+    CallbackRepository callbacks;
+    @Inject
+    AttentionRepository attention;
+    @Inject
+    Db db;
 
     NewMerchant merchant;
 
@@ -127,14 +136,34 @@ class CallbackTest {
     }
 
     @Test
-    void unknownTokenAcknowledgedAsOrphan() {
+    void unknownTokenStoredAsOrphan() {
         String receipt = Ids.receipt();
+        String token = "unknownToken" + Ids.token().substring(0, 20);
         String body = success("ws_CO_000000000000000000", items("10.00", receipt));
 
-        Response response = post("unknownTokenThatNoInvoiceHas00000", body);
+        Response response = post(token, body);
 
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.statusCode()).isEqualTo(404);
         assertThat(invoices.findIdByReceipt(receipt)).isEmpty();
+        assertThat(callbacks.countForToken(token)).as("stored for review").isEqualTo(1);
+        long callbackId = db.one("SELECT id FROM daraja_callbacks WHERE token = ?", row -> row.getLong(1), token)
+                .orElseThrow();
+        assertThat(attention.listOpen("callback", Long.toString(callbackId)))
+                .extracting(AttentionRepository.Item::kind).containsExactly("ORPHAN_CALLBACK");
+    }
+
+    @Test
+    void forgedSuccessToWrongTokenIs404() {
+        Invoice invoice = processingInvoice("60", "cb-forged");
+        Invoice other = processingInvoice("61", "cb-forged-other");
+        String body = success(invoice.checkoutRequestId(), items("60.00", Ids.receipt()));
+
+        Response response = post(other.callbackToken(), body);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("PROCESSING");
+        assertThat(Api.status(merchant.testSecretKey(), other.id()).<String>path("invoice.state")).isEqualTo("PROCESSING");
+        assertThat(ledger.countCredits(invoice.id())).isZero();
     }
 
     private Invoice processingInvoice(String amount, String reference) {

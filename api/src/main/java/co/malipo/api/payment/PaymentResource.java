@@ -27,6 +27,7 @@ import co.malipo.core.invoice.PushValidator;
 import co.malipo.core.invoice.ValidPush;
 import co.malipo.core.invoice.ValidationException;
 import co.malipo.core.merchant.ApiKey;
+import co.malipo.core.reconcile.StatusRefresher;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -49,14 +50,16 @@ public class PaymentResource {
     private final InvoiceService invoiceService;
     private final InvoiceRepository invoices;
     private final IdempotencyStore idempotency;
+    private final StatusRefresher statusRefresher;
 
     public PaymentResource(KeyAuthenticator authenticator, PushValidator validator, InvoiceService invoiceService,
-            InvoiceRepository invoices, IdempotencyStore idempotency) {
+            InvoiceRepository invoices, IdempotencyStore idempotency, StatusRefresher statusRefresher) {
         this.authenticator = authenticator;
         this.validator = validator;
         this.invoiceService = invoiceService;
         this.invoices = invoices;
         this.idempotency = idempotency;
+        this.statusRefresher = statusRefresher;
     }
 
     @POST
@@ -128,7 +131,8 @@ public class PaymentResource {
                 .filter(found -> found.merchantId().equals(key.merchantId()))
                 .filter(found -> found.environment() == key.environment())
                 .orElseThrow(() -> ApiException.detail(404, NOT_FOUND));
-        return Response.ok(JsonBodies.write(statusBody(invoice))).build();
+        Invoice freshest = statusRefresher.refreshIfStale(invoice);
+        return Response.ok(JsonBodies.write(statusBody(freshest))).build();
     }
 
     @POST

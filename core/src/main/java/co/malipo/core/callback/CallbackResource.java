@@ -1,5 +1,7 @@
 package co.malipo.core.callback;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -7,38 +9,89 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import co.malipo.core.config.GatewayConfig;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.vertx.core.http.HttpServerRequest;
+import org.jboss.logging.Logger;
 
 /**
- * Daraja's STK callback endpoint. The path carries the invoice's random token; Daraja signs
- * nothing, so the token and the query reconciliation are what make a forged callback useless.
+ * Daraja's STK callback endpoint. Daraja signs nothing, so the random per-invoice token in the
+ * path, the optional source-network allowlist and the query reconciliation are what make a forged
+ * callback useless. A callback whose token names no invoice, or names another invoice than its
+ * CheckoutRequestID, is stored for review and answered 404.
  */
 @Path("/daraja/callback/{token}")
 public class CallbackResource {
 
+    private static final Logger LOG = Logger.getLogger(CallbackResource.class);
+
     private final CallbackService callbacks;
     private final GatewayConfig config;
+    private final List<IpSubnetFilterRule> allowedNetworks;
 
     public CallbackResource(CallbackService callbacks, GatewayConfig config) {
         this.callbacks = callbacks;
         this.config = config;
+        this.allowedNetworks = config.callback().allowedNetworks().orElse(List.of()).stream()
+                .map(CallbackResource::rule)
+                .toList();
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(@PathParam("token") String token, String body) {
+    public Response receive(@PathParam("token") String token, String body, @Context HttpServerRequest request) {
         if (!config.callback().enabled()) {
             return Response.status(404).entity(Map.of("detail", "Not found.")).build();
+        }
+        if (!isAllowedSource(request)) {
+            LOG.warnf("Security: callback from %s rejected, outside malipo.callback.allowed-networks", source(request));
+            return Response.status(403).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: source not allowed"))
+                    .build();
         }
         if (token.length() > 64 || body == null || body.isBlank()) {
             return Response.status(400).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: empty body or bad token"))
                     .build();
         }
-        callbacks.receive(token, body);
-        return Response.ok(Map.of("ResultCode", 0, "ResultDesc", "Accepted")).build();
+        CallbackService.Outcome outcome = callbacks.receive(token, body);
+        return switch (outcome) {
+            case ORPHAN -> Response.status(404).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: unknown callback"))
+                    .build();
+            case UNREADABLE -> Response.status(400)
+                    .entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: not an STK callback")).build();
+            default -> Response.ok(Map.of("ResultCode", 0, "ResultDesc", "Accepted")).build();
+        };
+    }
+
+    private boolean isAllowedSource(HttpServerRequest request) {
+        if (allowedNetworks.isEmpty()) {
+            return true;
+        }
+        if (request.remoteAddress() == null) {
+            return false;
+        }
+        InetSocketAddress address = new InetSocketAddress(request.remoteAddress().host(), request.remoteAddress().port());
+        return allowedNetworks.stream().anyMatch(rule -> rule.matches(address));
+    }
+
+    private static String source(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "an unknown address" : request.remoteAddress().host();
+    }
+
+    /** Parses {@code 196.201.214.0/24}; a bare address allows that address alone. */
+    static IpSubnetFilterRule rule(String cidr) {
+        String trimmed = cidr.trim();
+        int slash = trimmed.indexOf('/');
+        if (slash < 0) {
+            int bits = trimmed.contains(":") ? 128 : 32;
+            return new IpSubnetFilterRule(trimmed, bits, IpFilterRuleType.ACCEPT);
+        }
+        int bits = Integer.parseInt(trimmed.substring(slash + 1));
+        return new IpSubnetFilterRule(trimmed.substring(0, slash), bits, IpFilterRuleType.ACCEPT);
     }
 }

@@ -21,6 +21,8 @@ public interface GatewayConfig {
 
     Push push();
 
+    Reconcile reconcile();
+
     Simulator simulator();
 
     Demo demo();
@@ -62,6 +64,12 @@ public interface GatewayConfig {
         /** Whether this app serves the Daraja callback endpoint. Defaults to true. */
         @WithDefault("true")
         boolean enabled();
+
+        /**
+         * Source networks allowed to post callbacks, as CIDR blocks such as {@code 196.201.214.0/24}.
+         * Empty by default, which accepts any source: Safaricom publishes no list of its addresses.
+         */
+        Optional<List<String>> allowedNetworks();
     }
 
     /** Daraja accounts and the HTTP settings of the Daraja client. */
@@ -103,6 +111,40 @@ public interface GatewayConfig {
         Optional<String> consumerKey();
 
         Optional<String> consumerSecret();
+    }
+
+    /** Status queries, confirmations and the "needs attention" rules. */
+    interface Reconcile {
+        /**
+         * Delays between status queries of an accepted push: the first counts from acceptance, each
+         * next from the previous query, and the last repeats. Defaults to 30s,15s,30s,60s,2m,5m,10m.
+         */
+        @WithDefault("30s,15s,30s,60s,2m,5m,10m")
+        List<Duration> queryDelays();
+
+        /** How long after acceptance the poller stops querying an invoice. Defaults to 24 h. */
+        @WithDefault("24h")
+        Duration queryGiveUpAfter();
+
+        /** How long an invoice may stay open before it is listed as needing attention. Defaults to 10 min. */
+        @WithDefault("10m")
+        Duration attentionAfter();
+
+        /** A status call queries Daraja when the invoice's last evidence is older than this. Defaults to 15 s. */
+        @WithDefault("15s")
+        Duration statusQueryAge();
+
+        /** How long one instance may hold an invoice's query. Defaults to 1 min. */
+        @WithDefault("1m")
+        Duration queryLease();
+
+        /** Callback successes above this amount are applied only after a query confirms them. Defaults to 100,000 KES. */
+        @WithDefault("100000")
+        BigDecimal confirmAbove();
+
+        /** Invoices queried per poller round on one instance. Defaults to 20. */
+        @WithDefault("20")
+        int batchSize();
     }
 
     /** The push worker. */

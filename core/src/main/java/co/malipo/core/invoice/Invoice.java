@@ -43,7 +43,11 @@ public record Invoice(
         int eventSequence,
         String host,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant acceptedAt,
+        int queryAttempts,
+        Instant nextQueryAt,
+        Instant lastEvidenceAt) {
 
     static Invoice from(ResultSet row) throws SQLException {
         return new Invoice(
@@ -79,6 +83,10 @@ public record Invoice(
                 row.getInt("event_sequence"),
                 row.getString("host"),
                 Db.instant(row, "created_at"),
-                Db.instant(row, "updated_at"));
+                Db.instant(row, "updated_at"),
+                Db.instant(row, "accepted_at"),
+                row.getInt("query_attempts"),
+                Db.instant(row, "next_query_at"),
+                Db.instant(row, "last_evidence_at"));
     }
 }

@@ -75,15 +75,26 @@ public class InvoiceRepository {
         return db.one("SELECT id FROM invoices WHERE mpesa_reference = ?", row -> row.getString(1), receipt);
     }
 
-    /** Records Daraja's ids for an accepted push and moves a PENDING invoice to PROCESSING. */
-    public void markAccepted(String id, String merchantRequestId, String checkoutRequestId, Instant now) {
+    /**
+     * Records Daraja's ids for an accepted push, moves a PENDING invoice to PROCESSING and, while it
+     * is open, schedules its first status query.
+     */
+    public void markAccepted(String id, String merchantRequestId, String checkoutRequestId, Instant now,
+            Instant firstQueryAt) {
         db.update("""
                 UPDATE invoices SET merchant_request_id = COALESCE(merchant_request_id, ?),
                     checkout_request_id = COALESCE(checkout_request_id, ?),
+                    next_query_at = CASE WHEN state IN ('PENDING', 'PROCESSING') THEN COALESCE(next_query_at, ?) END,
                     state = CASE WHEN state = 'PENDING' THEN 'PROCESSING' ELSE state END,
+                    accepted_at = COALESCE(accepted_at, ?), last_evidence_at = ?,
                     outcome_unknown = false, updated_at = ?
                 WHERE id = ?
-                """, merchantRequestId, checkoutRequestId, now, id);
+                """, merchantRequestId, checkoutRequestId, firstQueryAt, now, now, now, id);
+    }
+
+    /** Notes that evidence about the invoice arrived, which postpones the status call's own query. */
+    public void touchEvidence(String id, Instant now) {
+        db.update("UPDATE invoices SET last_evidence_at = ? WHERE id = ?", now, id);
     }
 
     public void markOutcomeUnknown(String id, Instant now) {
@@ -91,9 +102,12 @@ public class InvoiceRepository {
                 now, id);
     }
 
-    public void recordCheckoutRequestId(String id, String checkoutRequestId, String merchantRequestId) {
-        db.update("UPDATE invoices SET checkout_request_id = ?, merchant_request_id = COALESCE(merchant_request_id, ?)"
-                + " WHERE id = ? AND checkout_request_id IS NULL", checkoutRequestId, merchantRequestId, id);
+    /** Binds a CheckoutRequestID learnt from a callback and, so that it can be queried, schedules a query. */
+    public void recordCheckoutRequestId(String id, String checkoutRequestId, String merchantRequestId,
+            Instant firstQueryAt) {
+        db.update("UPDATE invoices SET checkout_request_id = ?, merchant_request_id = COALESCE(merchant_request_id, ?),"
+                + " next_query_at = COALESCE(next_query_at, ?) WHERE id = ? AND checkout_request_id IS NULL",
+                checkoutRequestId, merchantRequestId, firstQueryAt, id);
     }
 
     /** Moves an invoice to COMPLETE; a receipt, if given, fills {@code mpesa_reference}. */
@@ -101,17 +115,18 @@ public class InvoiceRepository {
         db.update("""
                 UPDATE invoices SET state = 'COMPLETE', mpesa_reference = COALESCE(?, mpesa_reference),
                     paid_amount = COALESCE(?, paid_amount), late_success = late_success OR ?, outcome_unknown = false,
-                    updated_at = ?, finished_at = ?
+                    next_query_at = NULL, query_lease_until = NULL, last_evidence_at = ?, updated_at = ?, finished_at = ?
                 WHERE id = ?
-                """, receipt, paidAmount, lateSuccess, now, now, id);
+                """, receipt, paidAmount, lateSuccess, now, now, now, id);
     }
 
     public void markFailed(String id, String code, String reason, String failureClass, Instant now) {
         db.update("""
                 UPDATE invoices SET state = 'FAILED', failed_code = ?, failed_reason = ?, failure_class = ?,
-                    outcome_unknown = false, updated_at = ?, finished_at = ?
+                    outcome_unknown = false, next_query_at = NULL, query_lease_until = NULL, last_evidence_at = ?,
+                    updated_at = ?, finished_at = ?
                 WHERE id = ?
-                """, code, reason, failureClass, now, now, id);
+                """, code, reason, failureClass, now, now, now, id);
     }
 
     /** Fills the receipt of a COMPLETE invoice that a query completed without one. */

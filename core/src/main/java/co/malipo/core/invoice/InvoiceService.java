@@ -67,7 +67,7 @@ public class InvoiceService {
                 push.phone(), push.apiRef(), "KES", quote.amount(), quote.value(), quote.charges(), quote.netAmount(),
                 push.tariff().wireName(), DarajaText.accountReference(push.apiRef(), id),
                 DarajaText.transactionDesc(id), darajaAccount, Ids.token(), null, null, null, null, null, null, null,
-                false, 0, config.api().host(), now, now);
+                false, 0, config.api().host(), now, now, null, 0, null, null);
 
         if (!invoices.insertIfNoOpenTwin(draft)) {
             String openId = invoices.findOpenTwin(push.merchantId(), push.environment(), push.phone(), push.apiRef(),

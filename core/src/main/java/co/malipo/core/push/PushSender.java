@@ -110,7 +110,8 @@ public class PushSender {
     private void recordAccepted(String invoiceId, PushReply.Accepted accepted, PushExchange exchange) {
         Instant now = clock.instant();
         Invoice locked = invoices.lock(invoiceId).orElseThrow();
-        invoices.markAccepted(invoiceId, accepted.merchantRequestId(), accepted.checkoutRequestId(), now);
+        invoices.markAccepted(invoiceId, accepted.merchantRequestId(), accepted.checkoutRequestId(), now,
+                now.plus(config.reconcile().queryDelays().get(0)));
         boolean moved = locked.state() == InvoiceState.PENDING;
         timeline.add(invoiceId, now, "PUSH_ACCEPTED", "DARAJA", locked.state(),
                 moved ? InvoiceState.PROCESSING : locked.state(), accepted.description(),

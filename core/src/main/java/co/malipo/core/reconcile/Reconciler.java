@@ -59,6 +59,7 @@ public class Reconciler {
     /** Applies a result to a locked invoice. {@code source} is {@code CALLBACK} or {@code QUERY}. */
     public Decision apply(Invoice invoice, StkResult result, String source, String payload) {
         Instant now = clock.instant();
+        invoices.touchEvidence(invoice.id(), now);
         if (result.isSuccess()) {
             return applySuccess(invoice, result, source, payload, now);
         }

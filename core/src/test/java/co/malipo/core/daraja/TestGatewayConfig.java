@@ -14,7 +14,7 @@ import co.malipo.core.config.GatewayConfig;
  * token refresh margin, which are short so that tests run fast.
  */
 public record TestGatewayConfig(Payments payments, Callback callback, Daraja daraja, Push push,
-        Simulator simulator, Demo demo, Api api) implements GatewayConfig {
+        Simulator simulator, Demo demo, Api api, Reconcile reconcile) implements GatewayConfig {
 
     public static final String ACCOUNT = "simulator";
     public static final String SHORTCODE = "880100";
@@ -45,11 +45,14 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         TestDaraja daraja = new TestDaraja(Map.of(ACCOUNT, account), Duration.ofSeconds(2), readTimeout,
                 Duration.ofSeconds(60));
         return new TestGatewayConfig(payments(new BigDecimal("1.5")), new TestCallback(Optional.empty(),
-                "http://127.0.0.1:8080", true), daraja, new TestPush(8, Duration.ofMinutes(2), Duration.ofSeconds(60),
+                "http://127.0.0.1:8080", true, Optional.empty()), daraja, new TestPush(8, Duration.ofMinutes(2), Duration.ofSeconds(60),
                 Duration.ofSeconds(3)), new TestSimulator(false, Duration.ofSeconds(2), Duration.ofSeconds(35),
                 Duration.ofSeconds(20)), new TestDemo(false, "MRC_DEMO", "Demo Shop", Optional.empty(),
                 Optional.empty()), new TestApi(List.of("TEST", "LIVE"), "http://127.0.0.1:8080",
-                Duration.ofHours(24)));
+                Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
+                Duration.ofMinutes(10)), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofSeconds(15),
+                Duration.ofMinutes(1), new BigDecimal("100000"), 20));
     }
 
     /** Builds payment limits at their defaults (10 to 150,000 KES, prompts up to 250,000 KES) with the given fee. */
@@ -62,8 +65,13 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
             BigDecimal feePercent, String defaultApiRef) implements GatewayConfig.Payments {
     }
 
-    public record TestCallback(Optional<String> publicBaseUrl, String simulatorBaseUrl, boolean enabled)
-            implements GatewayConfig.Callback {
+    public record TestCallback(Optional<String> publicBaseUrl, String simulatorBaseUrl, boolean enabled,
+            Optional<List<String>> allowedNetworks) implements GatewayConfig.Callback {
+    }
+
+    public record TestReconcile(List<Duration> queryDelays, Duration queryGiveUpAfter, Duration attentionAfter,
+            Duration statusQueryAge, Duration queryLease, BigDecimal confirmAbove, int batchSize)
+            implements GatewayConfig.Reconcile {
     }
 
     public record TestDaraja(Map<String, GatewayConfig.Account> accounts, Duration connectTimeout,
