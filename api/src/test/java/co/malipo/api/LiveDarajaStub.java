@@ -1,6 +1,7 @@
 package co.malipo.api;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -32,10 +33,14 @@ public class LiveDarajaStub implements QuarkusTestResourceLifecycleManager {
         server.stubFor(post(urlPathEqualTo("/mpesa/stkpush/v1/processrequest")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"MerchantRequestID\": \"2654-4b64-97ff-b827b542881d3130\","
-                        + " \"CheckoutRequestID\": \"ws_CO_{{randomValue length=20 type='NUMERIC'}}\","
+                        + " \"CheckoutRequestID\": \"ws_CO_{{jsonPath request.body '$.PartyA'}}_"
+                        + "{{randomValue length=12 type='NUMERIC'}}\","
                         + " \"ResponseCode\": \"0\", \"ResponseDescription\": \"Success. Request accepted for processing\","
                         + " \"CustomerMessage\": \"Success. Request accepted for processing\"}")
                 .withTransformers("response-template")));
+        stubQueryResult("254712000701", "1019", "Transaction has expired.");
+        stubQueryResult("254712000702", "1032", "Request cancelled by user");
+        stubQueryResult("254712000703", "0", "The service request is processed successfully.");
         return Map.ofEntries(
                 Map.entry("malipo.daraja.accounts.default.base-url", server.baseUrl()),
                 Map.entry("malipo.daraja.accounts.default.shortcode", SHORTCODE),
@@ -48,6 +53,18 @@ public class LiveDarajaStub implements QuarkusTestResourceLifecycleManager {
                 Map.entry("malipo.daraja.accounts.unreachable.consumer-key", "live-stub-key"),
                 Map.entry("malipo.daraja.accounts.unreachable.consumer-secret", "live-stub-secret"),
                 Map.entry("malipo.callback.public-base-url", "https://pay.example.co.ke"));
+    }
+
+    /** Answers queries of pushes to {@code phone} with a result, as Daraja's query does: ResultCode as a string. */
+    private static void stubQueryResult(String phone, String resultCode, String resultDesc) {
+        server.stubFor(post(urlPathEqualTo("/mpesa/stkpushquery/v1/query"))
+                .withRequestBody(containing("ws_CO_" + phone + "_"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"ResponseCode\": \"0\", \"ResponseDescription\": \"The service request has been"
+                                + " accepted successfully\", \"MerchantRequestID\": \"22205-34066-1\","
+                                + " \"CheckoutRequestID\": \"{{jsonPath request.body '$.CheckoutRequestID'}}\","
+                                + " \"ResultCode\": \"" + resultCode + "\", \"ResultDesc\": \"" + resultDesc + "\"}")
+                        .withTransformers("response-template")));
     }
 
     @Override

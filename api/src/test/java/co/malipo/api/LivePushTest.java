@@ -51,6 +51,12 @@ class LivePushTest {
     DarajaSimulator simulator;
     @Inject
     Db db;
+    @Inject
+    TestClock clock;
+    @Inject
+    co.malipo.core.reconcile.StatusPoller poller;
+    @Inject
+    co.malipo.core.ledger.LedgerRepository ledger;
 
     @Test
     void livePushReachesLiveDaraja() throws Exception {
@@ -79,6 +85,34 @@ class LivePushTest {
         Response done = Api.status(merchant.liveSecretKey(), id);
         assertThat(done.<String>path("invoice.state")).isEqualTo("COMPLETE");
         assertThat(done.<String>path("invoice.mpesa_reference")).isEqualTo(receipt);
+    }
+
+    @Test
+    void queryResultsSettleLostCallbacks() {
+        NewMerchant merchant = testMerchants.create("Query Shop");
+        Map<String, String> expected = Map.of("0712000701", "FAILED:1019", "0712000702", "FAILED:1032",
+                "0712000703", "COMPLETE:");
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (String phone : expected.keySet()) {
+            String id = Api.push(merchant.liveSecretKey(), Map.of("phone_number", phone, "amount", "100"))
+                    .path("invoice.invoice_id");
+            Api.awaitState(merchant.liveSecretKey(), id, "PROCESSING", Duration.ofSeconds(10));
+            ids.put(phone, id);
+        }
+
+        clock.advance(Duration.ofSeconds(31));
+        poller.runOnce();
+
+        for (Map.Entry<String, String> entry : expected.entrySet()) {
+            Response status = Api.status(merchant.liveSecretKey(), ids.get(entry.getKey()));
+            String[] stateAndCode = entry.getValue().split(":", -1);
+            assertThat(status.<String>path("invoice.state")).as(entry.getKey()).isEqualTo(stateAndCode[0]);
+            if (!stateAndCode[1].isEmpty()) {
+                assertThat(status.<String>path("invoice.failed_code")).as(entry.getKey()).isEqualTo(stateAndCode[1]);
+            }
+        }
+        assertThat(ledger.countCredits(ids.get("0712000703"))).isEqualTo(1);
+        assertThat(ledger.countCredits(ids.get("0712000701"))).isZero();
     }
 
     @Test
