@@ -20,7 +20,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import co.malipo.core.daraja.DarajaTime;
 import co.malipo.core.invoice.Invoice;
+import co.malipo.core.attention.AttentionRepository;
 import co.malipo.core.invoice.InvoiceRepository;
+import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.merchant.NewMerchant;
 import co.malipo.core.simulator.DarajaSimulator;
 import co.malipo.core.support.Db;
@@ -53,6 +55,10 @@ class LivePushTest {
     Db db;
     @Inject
     TestClock clock;
+    @Inject
+    TimelineRepository timeline;
+    @Inject
+    AttentionRepository attention;
     @Inject
     co.malipo.core.reconcile.StatusPoller poller;
     @Inject
@@ -116,6 +122,45 @@ class LivePushTest {
     }
 
     @Test
+    void unknownOutcomeListedAfterWaiting() {
+        NewMerchant merchant = testMerchants.create("Silent Reply Shop");
+        String id = Api.push(merchant.liveSecretKey(), Map.of("phone_number", "0712000704", "amount", "100"))
+                .path("invoice.invoice_id");
+        awaitTimeline(id, "PUSH_OUTCOME_UNKNOWN");
+
+        clock.advance(Duration.ofMinutes(11));
+        poller.runOnce();
+
+        assertThat(Api.status(merchant.liveSecretKey(), id).<String>path("invoice.state")).isEqualTo("PENDING");
+        assertThat(attention.listOpen("invoice", id)).extracting(AttentionRepository.Item::kind)
+                .containsExactly("OUTCOME_UNKNOWN");
+    }
+
+    @Test
+    void unknownOutcomeSettledByCallbackToken() {
+        NewMerchant merchant = testMerchants.create("Late Reply Shop");
+        Map<String, String> body = Map.of("phone_number", "0712000705", "amount", "100", "api_ref", "order-705");
+        String id = Api.push(merchant.liveSecretKey(), body).path("invoice.invoice_id");
+        awaitTimeline(id, "PUSH_OUTCOME_UNKNOWN");
+
+        Response second = Api.push(merchant.liveSecretKey(), body);
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(second.<String>path("invoice_id")).isEqualTo(id);
+
+        clock.advance(Duration.ofSeconds(30));
+        Invoice invoice = invoices.find(id).orElseThrow();
+        String neverSeen = "ws_CO_" + Ids.random("0123456789", 22);
+        String receipt = Ids.receipt();
+        given().contentType("application/json").body(successCallback(neverSeen, receipt))
+                .when().post("/daraja/callback/" + invoice.callbackToken()).then().statusCode(200);
+
+        Response done = Api.status(merchant.liveSecretKey(), id);
+        assertThat(done.<String>path("invoice.state")).isEqualTo("COMPLETE");
+        assertThat(invoices.find(id).orElseThrow().checkoutRequestId()).isEqualTo(neverSeen);
+        assertThat(pushesTo("254712000705")).as("the customer was prompted once").isEqualTo(1);
+    }
+
+    @Test
     void unreachableDarajaRetriedThenFailed() {
         NewMerchant merchant = testMerchants.create("Unreachable Shop");
         db.update("UPDATE merchants SET daraja_account = 'unreachable' WHERE id = ?", merchant.merchantId());
@@ -128,6 +173,20 @@ class LivePushTest {
         assertThat(failed.<String>path("invoice.failed_code")).isEqualTo("NOT_SENT");
         int tries = db.one("SELECT send_tries FROM push_jobs WHERE invoice_id = ?", row -> row.getInt(1), id).orElseThrow();
         assertThat(tries).as("retried while the connection was refused").isGreaterThan(1);
+    }
+
+    private void awaitTimeline(String invoiceId, String kind) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (timeline.list(invoiceId).stream().noneMatch(entry -> entry.kind().equals(kind))
+                && System.currentTimeMillis() < deadline) {
+            Api.sleep(100);
+        }
+        assertThat(timeline.list(invoiceId)).extracting(TimelineRepository.Entry::kind).contains(kind);
+    }
+
+    private static long pushesTo(String phone) {
+        return LiveDarajaStub.server.findAll(postRequestedFor(urlPathEqualTo("/mpesa/stkpush/v1/processrequest")))
+                .stream().filter(request -> request.getBodyAsString().contains("\"PartyA\":\"" + phone + "\"")).count();
     }
 
     private static JsonNode lastPushTo(String phone) throws Exception {
