@@ -224,7 +224,7 @@ class ReconciliationTest {
         return invoices.find(id).orElseThrow().queryAttempts();
     }
 
-    /** The states the webhook outbox announced for an invoice, in sequence order. */
+    /** Lists the states of an invoice's webhook events, in sequence order. */
     private List<String> events(String id) {
         return db.list("SELECT payload->>'state' FROM webhook_events WHERE invoice_id = ? ORDER BY sequence",
                 row -> row.getString(1), id);

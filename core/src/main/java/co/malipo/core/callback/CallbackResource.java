@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * Daraja's STK callback endpoint. Daraja signs nothing, so the random per-invoice token in the
  * path, the optional source-network allowlist and the query reconciliation are what make a forged
  * callback useless. A callback whose token names no invoice, or names another invoice than its
- * CheckoutRequestID, is stored for review and answered 404.
+ * CheckoutRequestID, is stored for review and gets a 404 reply.
  */
 @Path("/daraja/callback/{token}")
 public class CallbackResource {

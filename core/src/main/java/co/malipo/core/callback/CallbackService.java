@@ -36,7 +36,7 @@ public class CallbackService {
 
     private static final Logger LOG = Logger.getLogger(CallbackService.class);
 
-    /** What became of one callback. */
+    /** Outcome of one callback. */
     public enum Outcome {
         APPLIED,
         DUPLICATE,
@@ -166,7 +166,7 @@ public class CallbackService {
 
     /**
      * Returns empty when the confirming query agrees. Otherwise records why the success was not
-     * applied: a disagreeing query goes to review, and a query without an answer leaves the
+     * applied: a disagreeing query goes to review, and a query without a result leaves the
      * callback stored for the retry schedule.
      */
     private Optional<Outcome> holdUnlessConfirmed(long id, Invoice invoice, StkResult result, String body,

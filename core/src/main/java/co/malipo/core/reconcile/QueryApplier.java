@@ -17,9 +17,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jboss.logging.Logger;
 
 /**
- * Queries Daraja about one claimed invoice with no transaction open, then applies the answer
- * under the invoice's row lock: a result goes through {@link Reconciler}; "still processing", a
- * failed query or no answer leave the state alone and set the next query.
+ * Queries Daraja about one claimed invoice with no transaction open, then applies the reply under
+ * the invoice's row lock. A result goes through {@link Reconciler}. "Still processing", a failed
+ * query or no reply leave the state alone and set the next query.
  */
 @ApplicationScoped
 public class QueryApplier {
@@ -84,7 +84,7 @@ public class QueryApplier {
         queries.reschedule(invoiceId, next, now);
     }
 
-    /** The next query time by the configured delays, or null once the give-up time has passed. */
+    /** Computes the next query time from the configured delays, or null once the give-up time has passed. */
     Instant nextQueryAt(Invoice invoice, Instant now) {
         List<Duration> delays = config.queryDelays();
         int attempts = invoice.queryAttempts() + 1;

@@ -23,7 +23,7 @@ public class QueryRepository {
         this.db = db;
     }
 
-    /** Claims open invoices whose query is due; rows another instance holds are skipped. */
+    /** Claims open invoices whose query is due, skipping rows that another instance has locked. */
     public List<DueQuery> claimDue(Instant now, Duration lease, int limit) {
         return db.list("""
                 UPDATE invoices SET query_lease_until = ?

@@ -29,7 +29,7 @@ public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
-    /** What applying one piece of evidence did. */
+    /** Effect of applying one piece of evidence. */
     public enum Decision {
         COMPLETED,
         COMPLETED_LATE,
