@@ -120,6 +120,41 @@ class CallbackTest {
     }
 
     @Test
+    void amountMismatchHeldForReview() {
+        Invoice invoice = processingInvoice("300", "cb-mismatch");
+        String body = success(invoice.checkoutRequestId(), items("30.00", Ids.receipt()));
+
+        post(invoice.callbackToken(), body).then().statusCode(200);
+
+        assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("PROCESSING");
+        assertThat(ledger.countCredits(invoice.id())).isZero();
+        assertThat(attention.listOpen("invoice", invoice.id())).extracting(AttentionRepository.Item::kind)
+                .containsExactly("AMOUNT_MISMATCH");
+        int events = db.one("SELECT count(*) FROM webhook_events WHERE invoice_id = ?", row -> row.getInt(1), invoice.id())
+                .orElseThrow();
+        assertThat(events).as("created and processing only").isEqualTo(2);
+    }
+
+    @Test
+    void nonNumericCodesFailWithRawText() {
+        Invoice unknown = processingInvoice("41", "cb-code-unknown");
+        Invoice catalogued = processingInvoice("42", "cb-code-catalogued");
+
+        post(unknown.callbackToken(), failure(unknown.checkoutRequestId(), "\"ZX_9001\"", "[STK_CB - ]Strange new failure"))
+                .then().statusCode(200);
+        post(catalogued.callbackToken(), failure(catalogued.checkoutRequestId(), "\"SFC_IC0003\"",
+                "The operator does not exist.")).then().statusCode(200);
+
+        Response first = Api.status(merchant.testSecretKey(), unknown.id());
+        assertThat(first.<String>path("invoice.state")).isEqualTo("FAILED");
+        assertThat(first.<String>path("invoice.failed_code")).isEqualTo("ZX_9001");
+        assertThat(first.<String>path("invoice.failed_reason")).isEqualTo("Strange new failure");
+        Response second = Api.status(merchant.testSecretKey(), catalogued.id());
+        assertThat(second.<String>path("invoice.failed_code")).isEqualTo("SFC_IC0003");
+        assertThat(invoices.find(catalogued.id()).orElseThrow().failureClass()).isEqualTo("CONFIGURATION");
+    }
+
+    @Test
     void cancelledCallbackFails() {
         Invoice invoice = processingInvoice("40", "cb-cancelled");
         String body = "{\"Body\": {\"stkCallback\": {\"MerchantRequestID\": \"f1e2-4b95-a71d-b30d3cdbb7a7942864\","
@@ -182,6 +217,12 @@ class CallbackTest {
                 + " {\"Name\": \"Balance\"},"
                 + " {\"Name\": \"TransactionDate\", \"Value\": 20240302013000},"
                 + " {\"Name\": \"PhoneNumber\", \"Value\": 254700000001}";
+    }
+
+    private static String failure(String checkoutRequestId, String code, String description) {
+        return "{\"Body\": {\"stkCallback\": {\"MerchantRequestID\": \"f1e2-4b95-a71d-b30d3cdbb7a7942864\","
+                + " \"CheckoutRequestID\": \"" + checkoutRequestId + "\", \"ResultCode\": " + code + ","
+                + " \"ResultDesc\": \"" + description + "\"}}}";
     }
 
     private static String success(String checkoutRequestId, String items) {
