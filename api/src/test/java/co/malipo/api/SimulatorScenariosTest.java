@@ -171,7 +171,8 @@ class SimulatorScenariosTest {
 
         assertThat(openApi.statusCode()).isEqualTo(200);
         assertThat(openApi.asString()).contains("\"/api/v1/payment/mpesa-stk-push\"")
-                .contains("\"/api/v1/payment/status\"").contains("\"/api/v1/payment/collection/stk-push\"");
+                .contains("\"/api/v1/payment/status\"").contains("\"/api/v1/payment/collection/stk-push\"")
+                .contains("StkPushRequest").contains("mobile_tarrif");
     }
 
     private java.time.Instant entryTime(String invoiceId, String kind) {

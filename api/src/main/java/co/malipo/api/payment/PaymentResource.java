@@ -29,6 +29,9 @@ import co.malipo.core.invoice.ValidationException;
 import co.malipo.core.merchant.ApiKey;
 import co.malipo.core.reconcile.StatusRefresher;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * The merchant payment API, wire-compatible with the KulmiPay and IntaSend merchant APIs. Both
@@ -65,6 +68,8 @@ public class PaymentResource {
     @POST
     @Path("/mpesa-stk-push/")
     @Operation(summary = "Start an M-Pesa STK push", description = "Needs the secret key as a Bearer token.")
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiDocs.StkPushRequest.class)))
     public Response stkPush(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body) {
@@ -106,6 +111,8 @@ public class PaymentResource {
     @POST
     @Path("/collection/stk-push/")
     @Operation(summary = "Start an M-Pesa STK push (older path)")
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiDocs.StkPushRequest.class)))
     public Response stkPushOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body) {
@@ -116,6 +123,8 @@ public class PaymentResource {
     @Path("/status/")
     @Operation(summary = "Read an invoice's state",
             description = "Accepts the secret key as a Bearer token, or the public key alone in the body or a header.")
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiDocs.StatusRequest.class)))
     public Response status(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
             @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey,
@@ -138,6 +147,8 @@ public class PaymentResource {
     @POST
     @Path("/collection/status")
     @Operation(summary = "Read an invoice's state (older path)")
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = ApiDocs.StatusRequest.class)))
     public Response statusOldPath(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(KULMI_PUBLIC_KEY_HEADER) String kulmiPublicKey,
             @HeaderParam(INTASEND_PUBLIC_KEY_HEADER) String intasendPublicKey,
