@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +23,19 @@ class IdempotencyTest {
     TestMerchants testMerchants;
     @Inject
     co.malipo.core.support.Db db;
+    @Inject
+    OpenPrompts openPrompts;
 
     NewMerchant merchant;
 
     @BeforeEach
     void createMerchant() {
         merchant = testMerchants.create("Idempotent Shop");
+    }
+
+    @AfterEach
+    void cancelOpenPrompts() {
+        openPrompts.cancelAll(merchant.merchantId());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,12 +45,19 @@ class ReconciliationTest {
     AttentionRepository attention;
     @Inject
     Db db;
+    @Inject
+    OpenPrompts openPrompts;
 
     NewMerchant merchant;
 
     @BeforeEach
     void createMerchant() {
         merchant = testMerchants.create("Reconciliation Shop");
+    }
+
+    @AfterEach
+    void cancelOpenPrompts() {
+        openPrompts.cancelAll(merchant.merchantId());
     }
 
     @Test

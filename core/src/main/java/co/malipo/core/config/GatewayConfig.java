@@ -164,6 +164,14 @@ public interface GatewayConfig {
         /** Pause between tries of a push that could not connect. Defaults to 3 s. */
         @WithDefault("3s")
         Duration connectRetryDelay();
+
+        /**
+         * How long a push keeps its phone while its invoice is open, counted from the claim that
+         * sends it. Other pushes to that phone wait until the invoice settles or this time has
+         * passed, because Daraja rejects a second prompt while one is open. Defaults to 90 s.
+         */
+        @WithDefault("90s")
+        Duration phoneHoldWindow();
     }
 
     /** The built-in Daraja simulator that test keys use. */

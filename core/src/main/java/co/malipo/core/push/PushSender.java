@@ -41,6 +41,7 @@ public class PushSender {
     private final InvoiceRepository invoices;
     private final TimelineRepository timeline;
     private final PushJobs jobs;
+    private final PhonePrompts phones;
     private final WebhookOutbox outbox;
     private final AttentionRepository attention;
     private final GatewayConfig config;
@@ -48,12 +49,13 @@ public class PushSender {
     private final Clock clock;
 
     public PushSender(DarajaClient daraja, InvoiceRepository invoices, TimelineRepository timeline, PushJobs jobs,
-            WebhookOutbox outbox, AttentionRepository attention, GatewayConfig config, MeterRegistry meters,
-            Clock clock) {
+            PhonePrompts phones, WebhookOutbox outbox, AttentionRepository attention, GatewayConfig config,
+            MeterRegistry meters, Clock clock) {
         this.daraja = daraja;
         this.invoices = invoices;
         this.timeline = timeline;
         this.jobs = jobs;
+        this.phones = phones;
         this.outbox = outbox;
         this.attention = attention;
         this.config = config;
@@ -64,7 +66,12 @@ public class PushSender {
     void send(PushJobs.Claim claim) {
         Invoice invoice = invoices.find(claim.invoiceId()).orElseThrow();
         if (invoice.state() != InvoiceState.PENDING || invoice.checkoutRequestId() != null) {
-            QuarkusTransaction.requiringNew().run(() -> jobs.markDone(invoice.id()));
+            QuarkusTransaction.requiringNew().run(() -> {
+                jobs.markDone(invoice.id());
+                if (!invoice.state().isOpen()) {
+                    phones.release(invoice);
+                }
+            });
             return;
         }
         Optional<String> callbackBase = callbackBase(invoice.environment());
@@ -145,6 +152,8 @@ public class PushSender {
         if (locked.state() == InvoiceState.PENDING && locked.checkoutRequestId() == null) {
             invoices.markFailed(invoice.id(), rejected.errorCode(), reason, rejected.failureClass().name(), now);
             outbox.add(invoice.id(), now);
+            // A definite rejection means no prompt is open for this push, so the phone is free.
+            phones.release(locked);
         }
     }
 
@@ -152,6 +161,7 @@ public class PushSender {
         Instant now = clock.instant();
         Duration window = config.push().connectRetryWindow();
         if (claim.firstTryAt() == null || now.isBefore(claim.firstTryAt().plus(window))) {
+            // The invoice keeps its phone, so other pushes to it wait behind this retry.
             jobs.requeue(invoiceId, now.plus(config.push().connectRetryDelay()));
             timeline.add(invoiceId, now, "PUSH_NOT_SENT", "GATEWAY", null, null,
                     notSent.reason() + "; trying again", null);
@@ -167,6 +177,7 @@ public class PushSender {
             invoices.markFailed(invoiceId, "NOT_SENT", "The gateway could not reach M-Pesa; the customer was not prompted.",
                     FailureClass.RETRYABLE.name(), now);
             outbox.add(invoiceId, now);
+            phones.release(locked);
         }
     }
 
@@ -174,6 +185,7 @@ public class PushSender {
         Instant now = clock.instant();
         Invoice locked = invoices.lock(invoiceId).orElseThrow();
         jobs.markDone(invoiceId);
+        // The phone stays held until the hold window ends, because the customer may see the prompt.
         invoices.markOutcomeUnknown(invoiceId, now);
         String next = locked.state().isOpen()
                 ? "; the push will not be sent again and a callback can still settle it"

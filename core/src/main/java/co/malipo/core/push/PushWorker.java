@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 
 import co.malipo.core.config.GatewayConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -17,9 +19,11 @@ import io.quarkus.scheduler.Scheduled;
 import org.jboss.logging.Logger;
 
 /**
- * Claims queued pushes and sends them. A commit that queues a push calls {@link #wake()}; the
- * schedule is only the fallback for pushes queued by other instances or left after a restart.
- * No transaction is open while Daraja is called.
+ * Claims queued pushes and sends them. A commit that queues a push calls {@link #wake()}, and so
+ * does the commit that settles an invoice holding a phone ({@link PhonePrompts.Released}), so a
+ * push waiting for that phone is sent at once. The schedule is the fallback: it picks up pushes
+ * queued or released by other instances, pushes whose phone hold ran out, and those left after
+ * a restart. No transaction is open while Daraja is called.
  */
 @ApplicationScoped
 public class PushWorker {
@@ -86,7 +90,7 @@ public class PushWorker {
             }
             Instant now = clock.instant();
             List<PushJobs.Claim> claims = QuarkusTransaction.requiringNew()
-                    .call(() -> jobs.claim(free, now, config.lease()));
+                    .call(() -> jobs.claim(free, now, config.lease(), config.phoneHoldWindow()));
             if (claims.isEmpty()) {
                 return;
             }
@@ -96,6 +100,10 @@ public class PushWorker {
                 senders.submit(() -> sendAndRelease(claim));
             }
         }
+    }
+
+    void onPhoneReleased(@Observes(during = TransactionPhase.AFTER_SUCCESS) PhonePrompts.Released released) {
+        wake();
     }
 
     private void sendAndRelease(PushJobs.Claim claim) {

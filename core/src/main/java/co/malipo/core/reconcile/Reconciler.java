@@ -15,6 +15,7 @@ import co.malipo.core.invoice.InvoiceRepository;
 import co.malipo.core.invoice.InvoiceState;
 import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.ledger.LedgerRepository;
+import co.malipo.core.push.PhonePrompts;
 import co.malipo.core.support.JsonText;
 import co.malipo.core.webhook.WebhookOutbox;
 import org.jboss.logging.Logger;
@@ -22,7 +23,8 @@ import org.jboss.logging.Logger;
 /**
  * The one place where evidence about a push (a callback or a query result) changes an invoice.
  * Callers hold the invoice's row lock in an open transaction. Every decision, including "no
- * change", is written to the timeline with its source and payload.
+ * change", is written to the timeline with its source and payload. An invoice that settles here
+ * frees its phone ({@link PhonePrompts#release}) in the same transaction.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -44,15 +46,17 @@ public class Reconciler {
     private final LedgerRepository ledger;
     private final WebhookOutbox outbox;
     private final AttentionRepository attention;
+    private final PhonePrompts phones;
     private final Clock clock;
 
     public Reconciler(InvoiceRepository invoices, TimelineRepository timeline, LedgerRepository ledger,
-            WebhookOutbox outbox, AttentionRepository attention, Clock clock) {
+            WebhookOutbox outbox, AttentionRepository attention, PhonePrompts phones, Clock clock) {
         this.invoices = invoices;
         this.timeline = timeline;
         this.ledger = ledger;
         this.outbox = outbox;
         this.attention = attention;
+        this.phones = phones;
         this.clock = clock;
     }
 
@@ -93,6 +97,7 @@ public class Reconciler {
 
         boolean late = invoice.state() == InvoiceState.FAILED;
         invoices.markComplete(invoice.id(), receipt, result.amount(), late, now);
+        phones.release(invoice);
         timeline.add(invoice.id(), now, "STATE_CHANGED", source, invoice.state(), InvoiceState.COMPLETE,
                 late ? "Late success after FAILED: " + ResultCodes.cleanDescription(result.resultDesc())
                         : ResultCodes.cleanDescription(result.resultDesc()),
@@ -143,6 +148,7 @@ public class Reconciler {
             return Decision.UNCHANGED;
         }
         invoices.markFailed(invoice.id(), entry.code(), reason, entry.failureClass().name(), now);
+        phones.release(invoice);
         timeline.add(invoice.id(), now, "STATE_CHANGED", source, invoice.state(), InvoiceState.FAILED,
                 result.resultCode() + " " + reason, payload);
         outbox.add(invoice.id(), now);

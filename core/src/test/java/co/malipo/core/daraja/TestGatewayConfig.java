@@ -46,7 +46,7 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
                 Duration.ofSeconds(60));
         return new TestGatewayConfig(payments(new BigDecimal("1.5")), new TestCallback(Optional.empty(),
                 "http://127.0.0.1:8080", true, Optional.empty()), daraja, new TestPush(8, Duration.ofMinutes(2), Duration.ofSeconds(60),
-                Duration.ofSeconds(3)), new TestSimulator(false, Duration.ofSeconds(2), Duration.ofSeconds(35),
+                Duration.ofSeconds(3), Duration.ofSeconds(90)), new TestSimulator(false, Duration.ofSeconds(2), Duration.ofSeconds(35),
                 Duration.ofSeconds(20)), new TestDemo(false, "MRC_DEMO", "Demo Shop", Optional.empty(),
                 Optional.empty()), new TestApi(List.of("TEST", "LIVE"), "http://127.0.0.1:8080",
                 Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
@@ -83,7 +83,8 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
             implements GatewayConfig.Account {
     }
 
-    public record TestPush(int concurrency, Duration lease, Duration connectRetryWindow, Duration connectRetryDelay)
+    public record TestPush(int concurrency, Duration lease, Duration connectRetryWindow, Duration connectRetryDelay,
+            Duration phoneHoldWindow)
             implements GatewayConfig.Push {
     }
 
