@@ -313,6 +313,9 @@ class TwoInstanceCallbackIT {
                 // callbacks there, so each app pushes only to its own simulator.
                 Map.entry("MALIPO_CALLBACK_SIMULATOR_BASE_URL", baseUrl),
                 Map.entry("MALIPO_DEMO_SEED", "true"),
+                // The api suite may have left a prompt open on the silent number moments ago; a short
+                // hold window keeps this push from waiting the default 90 s behind it.
+                Map.entry("MALIPO_PUSH_PHONE_HOLD_WINDOW", "1s"),
                 Map.entry("MALIPO_DEMO_TEST_SECRET_KEY", DEMO_SECRET_KEY));
     }
 
