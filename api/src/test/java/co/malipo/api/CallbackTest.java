@@ -50,6 +50,8 @@ class CallbackTest {
     @Inject
     CallbackRepository callbacks;
     @Inject
+    co.malipo.core.callback.CallbackService callbackService;
+    @Inject
     AttentionRepository attention;
     @Inject
     Db db;
@@ -162,6 +164,54 @@ class CallbackTest {
         Response second = Api.status(merchant.testSecretKey(), catalogued.id());
         assertThat(second.<String>path("invoice.failed_code")).isEqualTo("SFC_IC0003");
         assertThat(invoices.find(catalogued.id()).orElseThrow().failureClass()).isEqualTo("CONFIGURATION");
+    }
+
+    @Test
+    void successWithoutAmountHeld() {
+        Invoice invoice = processingInvoice("310", "cb-no-amount");
+        String body = success(invoice.checkoutRequestId(),
+                "{\"Name\": \"MpesaReceiptNumber\", \"Value\": \"" + Ids.receipt() + "\"}");
+
+        post(invoice.callbackToken(), body).then().statusCode(200);
+
+        assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("PROCESSING");
+        assertThat(ledger.countCredits(invoice.id())).isZero();
+        assertThat(attention.listOpen("invoice", invoice.id())).extracting(AttentionRepository.Item::kind)
+                .containsExactly("AMOUNT_MISMATCH");
+    }
+
+    @Test
+    void nulCharactersRejectedUnstored() {
+        Invoice invoice = processingInvoice("320", "cb-nul");
+        String escaped = "{\"Body\": {\"stkCallback\": {\"CheckoutRequestID\": \"ws_\\u0000x\", \"ResultCode\": 1032}}}";
+        byte[] raw = "{\"Body\": {\"stkCallback\": {\"CheckoutRequestID\": \"a\u0000b\", \"ResultCode\": 1}}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        Response escapedReply = post(invoice.callbackToken(), escaped);
+        Response rawReply = given().contentType("application/json").body(raw).when()
+                .post("/daraja/callback/" + invoice.callbackToken());
+
+        assertThat(escapedReply.statusCode()).isEqualTo(400);
+        assertThat(rawReply.statusCode()).isEqualTo(400);
+        assertThat(callbacks.countForToken(invoice.callbackToken())).as("only the readable-as-text one is stored")
+                .isEqualTo(1);
+        assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("PROCESSING");
+    }
+
+    @Test
+    void exhaustedRetriesGiveUp() {
+        String token = "retryToken" + Ids.token().substring(0, 16);
+        long stuck = callbacks.store(token, "{\"Body\": {\"stkCallback\": {\"CheckoutRequestID\": \"ws_CO_9\","
+                + " \"ResultCode\": 1032}}}", java.time.Instant.now().minusSeconds(120));
+        db.update("UPDATE daraja_callbacks SET apply_attempts = ? WHERE id = ?", 45, stuck);
+
+        callbackService.applyStored();
+
+        String outcome = db.one("SELECT outcome FROM daraja_callbacks WHERE id = ?", row -> row.getString(1), stuck)
+                .orElseThrow();
+        assertThat(outcome).isEqualTo("GAVE_UP");
+        assertThat(attention.listOpen("callback", Long.toString(stuck))).extracting(AttentionRepository.Item::kind)
+                .containsExactly("ORPHAN_CALLBACK");
     }
 
     @Test

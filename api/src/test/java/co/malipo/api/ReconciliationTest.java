@@ -80,7 +80,41 @@ class ReconciliationTest {
         Response filled = Api.status(merchant.testSecretKey(), id);
         assertThat(filled.<String>path("invoice.mpesa_reference")).isEqualTo(receipt);
         assertThat(ledger.countCredits(id)).as("the receipt adds no second credit").isEqualTo(1);
-        assertThat(events(id)).containsExactly("PENDING", "PROCESSING", "COMPLETE");
+        assertThat(events(id)).as("a second COMPLETE event carries the receipt")
+                .containsExactly("PENDING", "PROCESSING", "COMPLETE", "COMPLETE");
+    }
+
+    @Test
+    void mismatchHoldsAgainstLaterQuery() {
+        String id = push("254700200001", "105");
+        awaitState(id, "PROCESSING");
+        Invoice invoice = invoices.find(id).orElseThrow();
+        postCallback(invoice, successBody(invoice.checkoutRequestId(), "1.00", Ids.receipt())).then().statusCode(200);
+
+        clock.advance(Duration.ofSeconds(31));
+        poller.runOnce();
+
+        assertThat(Api.status(merchant.testSecretKey(), id).<String>path("invoice.state")).isEqualTo("PROCESSING");
+        assertThat(ledger.countCredits(id)).isZero();
+        assertThat(attention.listOpen("invoice", id)).extracting(AttentionRepository.Item::kind)
+                .containsExactly("AMOUNT_MISMATCH");
+    }
+
+    @Test
+    void wrongAmountAfterQueryCompleteFlagged() {
+        String id = push("254700200001", "106");
+        awaitState(id, "PROCESSING");
+        clock.advance(Duration.ofSeconds(31));
+        poller.runOnce();
+        assertThat(Api.status(merchant.testSecretKey(), id).<String>path("invoice.state")).isEqualTo("COMPLETE");
+
+        Invoice invoice = invoices.find(id).orElseThrow();
+        postCallback(invoice, successBody(invoice.checkoutRequestId(), "1.00", Ids.receipt())).then().statusCode(200);
+
+        assertThat(Api.status(merchant.testSecretKey(), id).<String>path("invoice.mpesa_reference")).isNull();
+        assertThat(attention.listOpen("invoice", id)).extracting(AttentionRepository.Item::kind)
+                .containsExactly("AMOUNT_MISMATCH");
+        assertThat(ledger.countCredits(id)).isEqualTo(1);
     }
 
     @Test

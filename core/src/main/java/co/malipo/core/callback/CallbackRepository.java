@@ -11,8 +11,8 @@ import co.malipo.core.support.Db;
 @ApplicationScoped
 public class CallbackRepository {
 
-    /** A stored callback still to be applied. */
-    public record Stored(long id, String token, String body) {
+    /** A stored callback still to be applied, and how many retries it has had. */
+    public record Stored(long id, String token, String body, int attempts) {
     }
 
     private final Db db;
@@ -32,11 +32,29 @@ public class CallbackRepository {
                 + " applied_at = ? WHERE id = ?", outcome, invoiceId, checkoutRequestId, resultCode, now, id);
     }
 
-    /** Callbacks stored but never applied, for example because the instance stopped in between. */
-    public List<Stored> findUnapplied(Instant receivedBefore, int limit) {
-        return db.list("SELECT id, token, body FROM daraja_callbacks WHERE outcome = 'RECEIVED' AND received_at < ?"
-                + " ORDER BY received_at LIMIT ?", row -> new Stored(row.getLong(1), row.getString(2), row.getString(3)),
-                receivedBefore, limit);
+    /**
+     * Claims stored callbacks whose retry is due, skipping rows another instance has locked, and
+     * sets each one's next retry {@code retryStep} times its number of tries later, so a callback
+     * that keeps failing moves out of the way of newer ones.
+     */
+    public List<Stored> claimRetries(Instant receivedBefore, Instant now, java.time.Duration retryStep, int limit) {
+        return db.list("""
+                UPDATE daraja_callbacks SET apply_attempts = apply_attempts + 1,
+                    next_apply_at = CAST(? AS timestamptz)
+                        + make_interval(secs => CAST(? AS double precision) * (apply_attempts + 1))
+                WHERE id IN (
+                    SELECT id FROM daraja_callbacks
+                    WHERE outcome = 'RECEIVED' AND received_at < ? AND COALESCE(next_apply_at, received_at) <= ?
+                    ORDER BY COALESCE(next_apply_at, received_at) LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING id, token, body, apply_attempts
+                """, row -> new Stored(row.getLong(1), row.getString(2), row.getString(3), row.getInt(4)),
+                now, (double) retryStep.toSeconds(), receivedBefore, now, limit);
+    }
+
+    /** Marks a stored callback given up after too many failed retries. */
+    public void giveUp(long id, Instant now) {
+        db.update("UPDATE daraja_callbacks SET outcome = 'GAVE_UP', applied_at = ? WHERE id = ? AND outcome = 'RECEIVED'",
+                now, id);
     }
 
     public int countForToken(String token) {

@@ -29,6 +29,8 @@ import org.jboss.logging.Logger;
 public class CallbackResource {
 
     private static final Logger LOG = Logger.getLogger(CallbackResource.class);
+    /** Real STK callbacks are under 2 KB; anything much larger is not one and is not stored. */
+    static final int MAX_BODY_CHARS = 16 * 1024;
 
     private final CallbackService callbacks;
     private final GatewayConfig config;
@@ -54,7 +56,11 @@ public class CallbackResource {
             return Response.status(403).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: source not allowed"))
                     .build();
         }
-        if (token.length() > 64 || body == null || body.isBlank()) {
+        if (body != null && body.length() > MAX_BODY_CHARS) {
+            return Response.status(413).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: body too large"))
+                    .build();
+        }
+        if (token.length() > 64 || body == null || body.isBlank() || body.indexOf('\u0000') >= 0) {
             return Response.status(400).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: empty body or bad token"))
                     .build();
         }

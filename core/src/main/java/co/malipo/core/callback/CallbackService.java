@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,6 +36,9 @@ import org.jboss.logging.Logger;
 public class CallbackService {
 
     private static final Logger LOG = Logger.getLogger(CallbackService.class);
+    /** Retries of one stored callback before it is given up: about 17 hours with the growing delay. */
+    static final int MAX_RETRIES = 45;
+    static final Duration RETRY_STEP = Duration.ofSeconds(60);
 
     /** Outcome of one callback. */
     public enum Outcome {
@@ -81,17 +85,38 @@ public class CallbackService {
         }
     }
 
-    /** Applies callbacks that were stored but not applied, oldest first. */
+    /**
+     * Retries callbacks that were stored but not applied: those whose apply failed and successes
+     * that wait for a confirming query. Each retry waits longer than the one before, and a
+     * callback still unapplied after {@link #MAX_RETRIES} tries is given up and listed for a person.
+     */
     @Scheduled(every = "${malipo.callback.retry-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void applyStored() {
-        Instant before = clock.instant().minus(Duration.ofSeconds(10));
-        for (CallbackRepository.Stored stored : callbacks.findUnapplied(before, 100)) {
+    public void applyStored() {
+        Instant now = clock.instant();
+        List<CallbackRepository.Stored> due = QuarkusTransaction.requiringNew().call(() -> callbacks.claimRetries(
+                now.minus(Duration.ofSeconds(10)), now, RETRY_STEP, 100));
+        for (CallbackRepository.Stored stored : due) {
+            if (stored.attempts() > MAX_RETRIES) {
+                giveUp(stored, now);
+                continue;
+            }
             try {
                 process(stored.id(), stored.token(), stored.body());
             } catch (RuntimeException e) {
-                LOG.errorf(e, "Stored callback %d still cannot be applied", stored.id());
+                LOG.errorf(e, "Stored callback %d still cannot be applied (try %d of %d)", stored.id(), stored.attempts(),
+                        MAX_RETRIES);
             }
         }
+    }
+
+    private void giveUp(CallbackRepository.Stored stored, Instant now) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            callbacks.giveUp(stored.id(), now);
+            attention.open("callback", Long.toString(stored.id()), AttentionRepository.Kind.ORPHAN_CALLBACK,
+                    JsonText.of(Map.of("reason", "not applied after " + MAX_RETRIES + " retries")), now);
+        });
+        LOG.errorf("Stored callback %d was not applied after %d retries; listed as needing attention", stored.id(),
+                MAX_RETRIES);
     }
 
     private Outcome process(long id, String token, String body) {
@@ -158,7 +183,11 @@ public class CallbackService {
             }
         }
         Reconciler.Decision decision = reconciler.apply(invoice, result, "CALLBACK", body);
-        Outcome outcome = decision == Reconciler.Decision.UNCHANGED ? Outcome.DUPLICATE : Outcome.APPLIED;
+        Outcome outcome = switch (decision) {
+            case UNCHANGED -> Outcome.DUPLICATE;
+            case HELD_FOR_REVIEW -> Outcome.RECORDED;
+            default -> Outcome.APPLIED;
+        };
         callbacks.markOutcome(id, outcome.name(), invoice.id(), checkoutRequestId, result.resultCode(), now);
         LOG.infof("Callback %d for invoice %s: result %s, %s", id, invoice.id(), result.resultCode(), decision);
         return outcome;

@@ -134,8 +134,11 @@ public interface GatewayConfig {
         @WithDefault("15s")
         Duration statusQueryAge();
 
-        /** How long one instance may hold an invoice's query. Defaults to 1 min. */
-        @WithDefault("1m")
+        /**
+         * How long one instance may hold the invoices it claimed for one poller round. A round
+         * queries them one after another, each within the Daraja timeouts. Defaults to 15 min.
+         */
+        @WithDefault("15m")
         Duration queryLease();
 
         /** Callback successes above this amount are applied only after a query confirms them. Defaults to 100,000 KES. */

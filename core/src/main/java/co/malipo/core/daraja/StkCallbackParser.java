@@ -42,7 +42,7 @@ public final class StkCallbackParser {
         }
 
         JsonNode items = callback.path("CallbackMetadata").path("Item");
-        return new StkResult(
+        StkResult result = new StkResult(
                 text(callback.get("MerchantRequestID")),
                 checkoutRequestId,
                 resultCode,
@@ -51,6 +51,14 @@ public final class StkCallbackParser {
                 text(item(items, "MpesaReceiptNumber")),
                 text(item(items, "TransactionDate")),
                 text(item(items, "PhoneNumber")));
+        // PostgreSQL text cannot hold NUL, so a field carrying one would fail every apply.
+        for (String field : new String[] {result.merchantRequestId(), result.checkoutRequestId(), result.resultCode(),
+                result.resultDesc(), result.receipt(), result.transactionDate(), result.phone()}) {
+            if (field != null && field.indexOf('\u0000') >= 0) {
+                throw new UnreadableResultException("callback field contains a NUL character");
+            }
+        }
+        return result;
     }
 
     private static JsonNode item(JsonNode items, String name) {

@@ -130,9 +130,9 @@ public class InvoiceRepository {
     }
 
     /** Fills the receipt of a COMPLETE invoice that a query completed without one. */
-    public void fillReceipt(String id, String receipt, Instant now) {
-        db.update("UPDATE invoices SET mpesa_reference = ?, updated_at = ? WHERE id = ? AND mpesa_reference IS NULL",
-                receipt, now, id);
+    public void fillReceipt(String id, String receipt, java.math.BigDecimal paidAmount, Instant now) {
+        db.update("UPDATE invoices SET mpesa_reference = ?, paid_amount = COALESCE(?, paid_amount), updated_at = ?"
+                + " WHERE id = ? AND mpesa_reference IS NULL", receipt, paidAmount, now, id);
     }
 
     /** Takes the next webhook event number of an invoice; call with its row locked. */

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -73,11 +74,21 @@ public class Reconciler {
     private Decision applySuccess(Invoice invoice, StkResult result, String source, String payload, Instant now) {
         String receipt = result.receipt();
         if (invoice.state() == InvoiceState.COMPLETE) {
-            return applyToComplete(invoice, receipt, source, payload, now);
+            return applyToComplete(invoice, result, source, payload, now);
         }
         if (receipt == null && invoice.state() == InvoiceState.FAILED) {
             note(invoice, source, payload, now, "Success without a receipt on a FAILED invoice; held for review");
             flag(invoice, AttentionRepository.Kind.SOURCES_DISAGREE, source, result, now);
+            return Decision.HELD_FOR_REVIEW;
+        }
+        if (result.amount() == null && "CALLBACK".equals(source)) {
+            note(invoice, source, payload, now, "Success callback without an Amount item; held for review");
+            flag(invoice, AttentionRepository.Kind.AMOUNT_MISMATCH, source, result, now);
+            return Decision.HELD_FOR_REVIEW;
+        }
+        if (result.amount() == null && hasOpenItem(invoice, AttentionRepository.Kind.AMOUNT_MISMATCH)) {
+            note(invoice, source, payload, now, "Success reported, but an earlier result gave another amount and is"
+                    + " still under review; held");
             return Decision.HELD_FOR_REVIEW;
         }
         if (result.amount() != null && result.amount().compareTo(invoice.value()) != 0) {
@@ -116,10 +127,24 @@ public class Reconciler {
         return late ? Decision.COMPLETED_LATE : Decision.COMPLETED;
     }
 
-    private Decision applyToComplete(Invoice invoice, String receipt, String source, String payload, Instant now) {
-        if (receipt != null && invoice.mpesaReference() == null && invoices.findIdByReceipt(receipt).isEmpty()) {
-            invoices.fillReceipt(invoice.id(), receipt, now);
+    private Decision applyToComplete(Invoice invoice, StkResult result, String source, String payload, Instant now) {
+        String receipt = result.receipt();
+        if (result.amount() != null && result.amount().compareTo(invoice.value()) != 0) {
+            note(invoice, source, payload, now, "A success for " + result.amount().toPlainString()
+                    + " on an invoice completed for " + invoice.value().toPlainString() + "; held for review");
+            flag(invoice, AttentionRepository.Kind.AMOUNT_MISMATCH, source, result, now);
+            return Decision.HELD_FOR_REVIEW;
+        }
+        Optional<String> owner = receipt == null ? Optional.empty() : invoices.findIdByReceipt(receipt);
+        if (owner.isPresent() && !owner.get().equals(invoice.id())) {
+            note(invoice, source, payload, now, "Receipt " + receipt + " already belongs to invoice " + owner.get());
+            flag(invoice, AttentionRepository.Kind.SOURCES_DISAGREE, source, result, now);
+            return Decision.HELD_FOR_REVIEW;
+        }
+        if (receipt != null && invoice.mpesaReference() == null) {
+            invoices.fillReceipt(invoice.id(), receipt, result.amount(), now);
             note(invoice, source, payload, now, "Receipt " + receipt + " recorded on the completed invoice");
+            outbox.add(invoice.id(), now);
             return Decision.RECEIPT_FILLED;
         }
         if (receipt != null && invoice.mpesaReference() != null && !receipt.equals(invoice.mpesaReference())) {
@@ -153,6 +178,10 @@ public class Reconciler {
                 result.resultCode() + " " + reason, payload);
         outbox.add(invoice.id(), now);
         return Decision.FAILED;
+    }
+
+    private boolean hasOpenItem(Invoice invoice, AttentionRepository.Kind kind) {
+        return attention.listOpen("invoice", invoice.id()).stream().anyMatch(item -> item.kind().equals(kind.name()));
     }
 
     private void note(Invoice invoice, String source, String payload, Instant now, String text) {
