@@ -19,7 +19,8 @@ public class AttentionRepository {
         SOURCES_DISAGREE,
         OPEN_TOO_LONG,
         CONFIGURATION_ERROR,
-        OUTCOME_UNKNOWN
+        OUTCOME_UNKNOWN,
+        WEBHOOK_ENDPOINT_DISABLED
     }
 
     /** One open or resolved item. */

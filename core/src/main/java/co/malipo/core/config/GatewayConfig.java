@@ -23,6 +23,8 @@ public interface GatewayConfig {
 
     Reconcile reconcile();
 
+    Webhooks webhooks();
+
     Simulator simulator();
 
     Demo demo();
@@ -213,6 +215,44 @@ public interface GatewayConfig {
 
         /** Test secret key of the demo merchant; a test-only value, never a live key. */
         Optional<String> testSecretKey();
+    }
+
+    /** Webhook delivery to merchants. */
+    interface Webhooks {
+        /** Delays before each retry: the first attempt is at once, then one retry after each delay. */
+        @WithDefault("1m,5m,20m,1h,4h")
+        List<Duration> retryDelays();
+
+        /** Time allowed to connect to a merchant's endpoint. Defaults to 5 s. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Time allowed for the endpoint's reply once the request is sent. Defaults to 10 s. */
+        @WithDefault("10s")
+        Duration readTimeout();
+
+        /** Consecutive failed attempts that disable an endpoint; a warning comes at half. Defaults to 40. */
+        @WithDefault("40")
+        int disableAfterFailures();
+
+        /** Deliveries in flight at once on one instance. Defaults to 16. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** Deliveries in flight at once to one endpoint, so a slow endpoint cannot take every slot. Defaults to 2. */
+        @WithDefault("2")
+        int perEndpointConcurrency();
+
+        /** How long the previous signing secret still signs after a rotation. Defaults to 24 h. */
+        @WithDefault("24h")
+        Duration rotationOverlap();
+
+        /**
+         * Whether test-environment endpoints may use http and loopback or private hosts, for local
+         * development. Live endpoints never may. Defaults to true.
+         */
+        @WithDefault("true")
+        boolean allowLocalTestUrls();
     }
 
     /** The merchant API. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +27,13 @@ public class WebhookOutbox {
     private final Db db;
     private final InvoiceRepository invoices;
     private final ObjectMapper mapper;
+    private final Event<DeliveriesQueued> newDeliveries;
 
-    public WebhookOutbox(Db db, InvoiceRepository invoices, ObjectMapper mapper) {
+    public WebhookOutbox(Db db, InvoiceRepository invoices, ObjectMapper mapper, Event<DeliveriesQueued> newDeliveries) {
         this.db = db;
         this.invoices = invoices;
         this.mapper = mapper;
+        this.newDeliveries = newDeliveries;
     }
 
     /** Adds an event carrying the invoice as it is now in the database. */
@@ -43,10 +46,26 @@ public class WebhookOutbox {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the webhook payload of invoice " + invoiceId, e);
         }
+        UUID eventId = UUID.randomUUID();
         db.update("INSERT INTO webhook_events (id, merchant_id, environment, invoice_id, sequence, topic, payload, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                UUID.randomUUID(), invoice.merchantId(), invoice.environment(), invoiceId, sequence, COLLECTION_EVENT,
+                eventId, invoice.merchantId(), invoice.environment(), invoiceId, sequence, COLLECTION_EVENT,
                 new Db.Json(payload), now);
+        // One delivery per active endpoint that takes collection events, in the same transaction.
+        int deliveries = db.update("""
+                INSERT INTO webhook_deliveries (id, event_id, endpoint_id, invoice_id, sequence, status, next_attempt_at,
+                    created_at, updated_at)
+                SELECT gen_random_uuid(), ?, e.id, ?, ?, 'PENDING', ?, ?, ?
+                FROM webhook_endpoints e
+                WHERE e.merchant_id = ? AND e.environment = ? AND e.collection_event AND e.deleted_at IS NULL
+                """, eventId, invoiceId, sequence, now, now, now, invoice.merchantId(), invoice.environment());
+        if (deliveries > 0) {
+            newDeliveries.fire(new DeliveriesQueued(deliveries));
+        }
+    }
+
+    /** Fired when a transaction queues deliveries; the delivery worker observes it after the commit. */
+    public record DeliveriesQueued(int count) {
     }
 
     public int count(String invoiceId) {
