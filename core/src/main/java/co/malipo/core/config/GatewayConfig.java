@@ -223,6 +223,14 @@ public interface GatewayConfig {
         @WithDefault("1m,5m,20m,1h,4h")
         List<Duration> retryDelays();
 
+        /**
+         * How often the delivery worker looks for due retries when no commit has woken it. Read by
+         * {@code WebhookWorker}'s schedule; declared here so that setting it passes validation.
+         * Defaults to 5 s.
+         */
+        @WithDefault("5s")
+        Duration pollInterval();
+
         /** Time allowed to connect to a merchant's endpoint. Defaults to 5 s. */
         @WithDefault("5s")
         Duration connectTimeout();

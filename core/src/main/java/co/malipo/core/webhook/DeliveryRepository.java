@@ -41,8 +41,10 @@ public class DeliveryRepository {
 
     /**
      * Claims due deliveries of active endpoints. A delivery waits while an older one for the same
-     * invoice and endpoint is in flight, and an endpoint never has more than {@code perEndpoint}
-     * deliveries in flight, so one slow endpoint cannot hold every slot.
+     * invoice and endpoint is in flight or still pending, and an endpoint never has more than
+     * {@code perEndpoint} deliveries in flight, so one slow endpoint cannot hold every slot. The
+     * pending check matters when an event commits after {@link #supersedeOlder} ran: without it,
+     * one claim could take two states of an invoice and send them at once.
      */
     public List<Claimed> claim(Instant now, Duration lease, int limit, int perEndpoint) {
         return db.list("""
@@ -53,6 +55,10 @@ public class DeliveryRepository {
                           SELECT 1 FROM webhook_deliveries busy
                           WHERE busy.endpoint_id = d.endpoint_id AND busy.invoice_id = d.invoice_id
                             AND busy.status = 'PROCESSING' AND busy.lease_until > ?)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM webhook_deliveries older
+                          WHERE older.endpoint_id = d.endpoint_id AND older.invoice_id = d.invoice_id
+                            AND older.status = 'PENDING' AND older.sequence < d.sequence)
                       AND (SELECT count(*) FROM webhook_deliveries busy
                            WHERE busy.endpoint_id = d.endpoint_id AND busy.status = 'PROCESSING'
                              AND busy.lease_until > ?) < ?

@@ -51,13 +51,15 @@ public class WebhookOutbox {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 eventId, invoice.merchantId(), invoice.environment(), invoiceId, sequence, COLLECTION_EVENT,
                 new Db.Json(payload), now);
-        // One delivery per active endpoint that takes collection events, in the same transaction.
+        // One delivery per active endpoint that takes collection events, in the same transaction. A
+        // disabled endpoint gets none, so re-enabling it does not send the events it missed.
         int deliveries = db.update("""
                 INSERT INTO webhook_deliveries (id, event_id, endpoint_id, invoice_id, sequence, status, next_attempt_at,
                     created_at, updated_at)
                 SELECT gen_random_uuid(), ?, e.id, ?, ?, 'PENDING', ?, ?, ?
                 FROM webhook_endpoints e
-                WHERE e.merchant_id = ? AND e.environment = ? AND e.collection_event AND e.deleted_at IS NULL
+                WHERE e.merchant_id = ? AND e.environment = ? AND e.collection_event AND e.is_active
+                  AND e.deleted_at IS NULL
                 """, eventId, invoiceId, sequence, now, now, now, invoice.merchantId(), invoice.environment());
         if (deliveries > 0) {
             newDeliveries.fire(new DeliveriesQueued(deliveries));

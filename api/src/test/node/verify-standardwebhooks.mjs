@@ -1,0 +1,18 @@
+// Verifies one captured Malipo webhook with the standardwebhooks package (version pinned in package.json).
+// Usage: node verify-standardwebhooks.mjs SECRET WEBHOOK_ID WEBHOOK_TIMESTAMP WEBHOOK_SIGNATURE BODY_FILE
+// Prints "valid" and exits 0, or prints the verification error and exits 1.
+import { readFileSync } from 'node:fs';
+import { Webhook } from 'standardwebhooks';
+
+const [secret, id, timestamp, signature, bodyFile] = process.argv.slice(2);
+try {
+  new Webhook(secret).verify(readFileSync(bodyFile, 'utf8'), {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signature,
+  });
+  console.log('valid');
+} catch (error) {
+  console.log(`invalid: ${error.message}`);
+  process.exit(1);
+}
