@@ -19,8 +19,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP server on 127.0.0.1 that stands in for merchants' webhook endpoints: it records every
- * request it receives and replies as the responder registered for the request path decides.
+ * An HTTP server on 127.0.0.1 that plays merchants' webhook endpoints. It records every request
+ * and replies as the responder registered for the request path decides.
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -41,7 +41,7 @@ final class WebhookReceiver implements AutoCloseable {
             this.receivedAt = receivedAt;
         }
 
-        /** The first value of a header, or null; the JDK server stores names in its own case, so look up ignoring case. */
+        /** Returns the first value of a header, or null. The name is matched ignoring case, as HTTP defines. */
         String header(String name) {
             return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
                     .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
@@ -88,12 +88,12 @@ final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    /** The requests received on a path, in arrival order. */
+    /** Returns the requests received on a path, in arrival order. */
     List<Request> requests(String path) {
         return requests.stream().filter(request -> request.path.equals(path)).toList();
     }
 
-    /** The requests received on a path whose body carries the invoice state. */
+    /** Returns the requests received on a path whose body carries the invoice state. */
     List<Request> requests(String path, String state) {
         return requests(path).stream().filter(request -> state.equals(request.state())).toList();
     }
