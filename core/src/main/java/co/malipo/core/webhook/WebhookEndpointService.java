@@ -82,8 +82,11 @@ public class WebhookEndpointService {
         String challenge = isMissing(request, "challenge") ? Ids.token() : challenge(request.get("challenge"), errors);
         Map<String, Boolean> events = new LinkedHashMap<>();
         for (String flag : WebhookEndpoint.EVENT_FLAGS) {
-            boolean defaultValue = flag.equals(WebhookOutbox.COLLECTION_EVENT);
-            events.put(flag, isMissing(request, flag) ? defaultValue : flag(request, flag, errors));
+            if (isMissing(request, flag)) {
+                events.put(flag, flag.equals(WebhookOutbox.COLLECTION_EVENT));
+            } else {
+                events.put(flag, flag(request, flag, errors));
+            }
         }
         boolean active = isMissing(request, "is_active") || Boolean.TRUE.equals(flag(request, "is_active", errors));
         if (!errors.isEmpty()) {
