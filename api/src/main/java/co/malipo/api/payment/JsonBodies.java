@@ -67,8 +67,8 @@ public final class JsonBodies {
     }
 
     /**
-     * Parses a body that must be a JSON object; an empty body counts as {@code {}}. Error messages
-     * show {@code example} as the kind of object to send.
+     * Parses a body that must be a JSON object, where an empty body counts as {@code {}}. Error
+     * messages show {@code example} as the kind of object to send.
      */
     public static ObjectNode object(byte[] bytes, String example) {
         String hint = " Send a JSON object such as " + example + ".";

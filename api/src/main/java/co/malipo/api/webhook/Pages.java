@@ -20,7 +20,7 @@ final class Pages {
     private Pages() {
     }
 
-    /** Reads {@code ?page=}; a missing value is page 1, anything but a positive integer is a 404 as in DRF. */
+    /** Reads {@code ?page=}. A missing value is page 1, and anything but a positive integer is a 404, as in DRF. */
     static int number(String page) {
         if (page == null || page.isEmpty()) {
             return 1;
@@ -35,7 +35,7 @@ final class Pages {
         return (long) (page - 1) * PAGE_SIZE;
     }
 
-    /** Builds the response body; a page after the last one is a 404, except page 1 of an empty list. */
+    /** Builds the response body. A page after the last one is a 404, except page 1 of an empty list. */
     static Map<String, Object> body(UriInfo uri, int page, long count, List<?> results) {
         if (page > 1 && offset(page) >= count) {
             throw invalidPage();
@@ -48,7 +48,7 @@ final class Pages {
         return body;
     }
 
-    /** The absolute URL of another page with the other query parameters kept; page 1 has no page parameter. */
+    /** Builds the absolute URL of another page, keeping the other query parameters. Page 1 has no page parameter. */
     private static String link(UriInfo uri, int page) {
         UriBuilder builder = uri.getRequestUriBuilder();
         if (page == 1) {
@@ -60,7 +60,7 @@ final class Pages {
     }
 
     private static ApiException invalidPage() {
-        return ApiException.detail(404, "Invalid page. Pages are numbered from 1 and each holds " + PAGE_SIZE
+        return ApiException.detail(404, "Invalid page. Pages are numbered from 1 and each contains " + PAGE_SIZE
                 + " results.");
     }
 }

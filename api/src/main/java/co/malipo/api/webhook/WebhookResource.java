@@ -36,7 +36,7 @@ import co.malipo.core.webhook.WebhookEndpointService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * Webhook endpoint management and the delivery log. Every call needs the secret key, and sees
+ * Webhook endpoint management and the delivery log. Every call needs the secret key and reaches
  * only the endpoints and deliveries of that key's merchant and environment, so another
  * merchant's id is a 404. Signing secrets and challenges appear only in the create response and
  * a new secret only in the rotate response.
@@ -188,7 +188,7 @@ public class WebhookResource {
         };
     }
 
-    /** Reads {@code ?status=}; case does not matter. */
+    /** Reads {@code ?status=} in any letter case. */
     private static String status(String status) {
         if (status == null || status.isEmpty()) {
             return null;

@@ -13,7 +13,7 @@ final class WebhookViews {
     private WebhookViews() {
     }
 
-    /** An endpoint without its secrets or challenge. */
+    /** Builds the JSON object of an endpoint, without its secrets or challenge. */
     static Map<String, Object> endpoint(WebhookEndpoint endpoint) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", endpoint.id());
@@ -29,7 +29,10 @@ final class WebhookViews {
         return view;
     }
 
-    /** A delivery; {@code failure_reason} is null unless the delivery has FAILED for good. */
+    /**
+     * Builds the JSON object of a delivery. Its {@code failure_reason} is null unless the delivery
+     * has FAILED for good.
+     */
     static Map<String, Object> delivery(DeliveryLogRepository.Entry delivery) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", delivery.id().toString());

@@ -205,7 +205,7 @@ class WebhookEventsApiTest {
         assertThat(Webhooks.replay(merchant.testSecretKey(), deliveryId.toString()).statusCode()).isEqualTo(404);
     }
 
-    /** Inserts {@code count} events for the invoice, a minute apart, each with a delivery; even ones FAILED. */
+    /** Inserts {@code count} events for the invoice, a minute apart, each with a delivery. Even ones are FAILED. */
     private void insertDeliveries(String invoiceId, String endpointId, int count) {
         db.update("""
                 WITH ev AS (

@@ -23,7 +23,7 @@ public final class Ids {
         return "wlt_" + random(CROCKFORD, 10);
     }
 
-    /** {@code whk_} and ten base32 characters, the id of a webhook endpoint. */
+    /** Creates a webhook endpoint id: {@code whk_} and ten base32 characters. */
     public static String webhookEndpointId() {
         return "whk_" + random(CROCKFORD, 10);
     }

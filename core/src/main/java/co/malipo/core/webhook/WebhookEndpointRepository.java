@@ -20,7 +20,7 @@ public class WebhookEndpointRepository {
 
     private static final String OWNED = " WHERE id = ? AND merchant_id = ? AND environment = ? AND deleted_at IS NULL";
 
-    /** Changes to apply; a null field stays as it is. */
+    /** Changes to apply. A null field leaves its column unchanged. */
     public record Changes(String url, String challenge, Map<String, Boolean> events, Boolean active) {
     }
 
@@ -64,7 +64,7 @@ public class WebhookEndpointRepository {
 
     /**
      * Applies the changes. Re-enabling an inactive endpoint also clears its failure count, warning
-     * and disable time; disabling one records the time.
+     * and disable time. Disabling an active one records the time.
      */
     public Optional<WebhookEndpoint> update(String merchantId, Environment environment, String id, Changes changes,
             Instant now) {
@@ -103,7 +103,7 @@ public class WebhookEndpointRepository {
                 WebhookEndpoint::map, parameters.toArray());
     }
 
-    /** Soft-deletes an endpoint; its deliveries stay in the database but are no longer sent or listed. */
+    /** Soft-deletes an endpoint. Its deliveries stay in the database but are no longer sent or listed. */
     public Optional<WebhookEndpoint> delete(String merchantId, Environment environment, String id, Instant now) {
         return db.one("UPDATE webhook_endpoints SET deleted_at = ?, is_active = false, updated_at = ?" + OWNED
                 + " RETURNING *", WebhookEndpoint::map, now, now, id, merchantId, environment);

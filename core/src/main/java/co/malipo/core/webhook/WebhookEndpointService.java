@@ -39,7 +39,7 @@ public class WebhookEndpointService {
     public record Rotated(WebhookEndpoint endpoint, String signingSecret) {
     }
 
-    /** What a replay request led to. */
+    /** Result of a replay request. */
     public enum ReplayOutcome {
         REPLAYED,
         NOT_FOUND,
@@ -102,7 +102,7 @@ public class WebhookEndpointService {
         return new Created(endpoint, secret, challenge);
     }
 
-    /** Validates a partial update and applies it; empty when no such endpoint is the merchant's. */
+    /** Validates a partial update and applies it. Returns empty when the merchant has no such endpoint. */
     public Optional<WebhookEndpoint> update(String merchantId, Environment environment, String id, ObjectNode request) {
         Map<String, List<String>> errors = new LinkedHashMap<>();
         String url = request.has("endpoint") ? url(request.get("endpoint"), environment, errors) : null;
@@ -136,7 +136,7 @@ public class WebhookEndpointService {
         return deleted;
     }
 
-    /** Gives the endpoint a new signing secret; the old one also signs for {@code malipo.webhooks.rotation-overlap}. */
+    /** Gives the endpoint a new signing secret. The old one also signs for {@code malipo.webhooks.rotation-overlap}. */
     public Optional<Rotated> rotateSecret(String merchantId, Environment environment, String id) {
         String secret = WebhookSigner.newSecret();
         Instant now = clock.instant();

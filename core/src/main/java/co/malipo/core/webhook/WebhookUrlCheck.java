@@ -24,7 +24,7 @@ public final class WebhookUrlCheck {
 
     public static final int MAX_LENGTH = 2000;
 
-    /** Resolves a host name to its addresses; {@link InetAddress#getAllByName} outside tests. */
+    /** Resolver of host names to addresses, {@link InetAddress#getAllByName} outside tests. */
     @FunctionalInterface
     public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
@@ -36,7 +36,7 @@ public final class WebhookUrlCheck {
         this.resolver = resolver;
     }
 
-    /** A check that resolves names with the system resolver. */
+    /** Creates a check that resolves names with the system resolver. */
     public static WebhookUrlCheck standard() {
         return new WebhookUrlCheck(InetAddress::getAllByName);
     }
