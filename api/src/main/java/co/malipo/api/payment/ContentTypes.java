@@ -5,12 +5,12 @@ import java.util.Locale;
 import co.malipo.api.error.ApiException;
 
 /** The merchant API reads only JSON in UTF-8; a missing Content-Type is read as JSON, as many clients omit it. */
-final class ContentTypes {
+public final class ContentTypes {
 
     private ContentTypes() {
     }
 
-    static void requireJson(String contentType) {
+    public static void requireJson(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return;
         }

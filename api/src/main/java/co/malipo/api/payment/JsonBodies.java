@@ -35,7 +35,7 @@ import co.malipo.api.error.ApiException;
  * and {@code 100.000} are judged by the same rules as the strings {@code "1e3"} and {@code "100.000"}.
  * Every failure is a 400 whose message names the problem in plain words.
  */
-final class JsonBodies {
+public final class JsonBodies {
 
     /** Largest body accepted, in bytes. */
     static final int MAX_BODY_BYTES = 64 * 1024;
@@ -49,7 +49,7 @@ final class JsonBodies {
             .build();
     /** Unpaired surrogates, NUL and other characters that PostgreSQL text cannot hold or that only hide content. */
     private static final Pattern FORBIDDEN = Pattern.compile("[\\x{0}\\p{Cs}]");
-    private static final String EXAMPLE = " Send a JSON object such as {\"phone_number\": \"0712345678\", \"amount\": \"100\"}.";
+    private static final String PUSH_EXAMPLE = "{\"phone_number\": \"0712345678\", \"amount\": \"100\"}";
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -63,6 +63,15 @@ final class JsonBodies {
 
     /** Parses a body that must be a JSON object; an empty body counts as {@code {}}. */
     static ObjectNode object(byte[] bytes) {
+        return object(bytes, PUSH_EXAMPLE);
+    }
+
+    /**
+     * Parses a body that must be a JSON object, where an empty body counts as {@code {}}. Error
+     * messages show {@code example} as the kind of object to send.
+     */
+    public static ObjectNode object(byte[] bytes, String example) {
+        String hint = " Send a JSON object such as " + example + ".";
         if (bytes != null && bytes.length > MAX_BODY_BYTES) {
             throw ApiException.detail(413, "Request body too large: the limit is 64 KiB.");
         }
@@ -73,13 +82,13 @@ final class JsonBodies {
         if (body.isBlank()) {
             return JsonNodeFactory.instance.objectNode();
         }
-        JsonNode node = parse(body);
+        JsonNode node = parse(body, hint);
         if (!node.isObject()) {
-            throw ApiException.detail(400, "The request body must be a JSON object." + EXAMPLE);
+            throw ApiException.detail(400, "The request body must be a JSON object." + hint);
         }
         ObjectNode object = (ObjectNode) node;
         rejectForbiddenCharacters(object, null);
-        numbersAsText(body).forEach(object::set);
+        numbersAsText(body, hint).forEach(object::set);
         return object;
     }
 
@@ -98,14 +107,14 @@ final class JsonBodies {
         }
     }
 
-    private static JsonNode parse(String body) {
+    private static JsonNode parse(String body, String hint) {
         try {
             return MAPPER.readTree(body);
         } catch (StreamConstraintsException e) {
             throw ApiException.detail(400, "The JSON is nested deeper than " + MAX_NESTING + " levels or has a number"
-                    + " longer than " + MAX_NUMBER_LENGTH + " characters." + EXAMPLE);
+                    + " longer than " + MAX_NUMBER_LENGTH + " characters." + hint);
         } catch (JsonProcessingException e) {
-            throw ApiException.detail(400, describe(e) + EXAMPLE);
+            throw ApiException.detail(400, describe(e) + hint);
         }
     }
 
@@ -142,7 +151,7 @@ final class JsonBodies {
     }
 
     /** Reads the exact JSON text of each top-level number, such as {@code 12345e-2} or {@code 100.000}. */
-    private static Map<String, JsonNode> numbersAsText(String body) {
+    private static Map<String, JsonNode> numbersAsText(String body, String hint) {
         Map<String, JsonNode> numbers = new TreeMap<>();
         try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
             int depth = 0;
@@ -159,7 +168,7 @@ final class JsonBodies {
                 }
             }
         } catch (IOException e) {
-            throw ApiException.detail(400, "Unreadable JSON." + EXAMPLE);
+            throw ApiException.detail(400, "Unreadable JSON." + hint);
         }
         return numbers;
     }
@@ -190,7 +199,7 @@ final class JsonBodies {
         return node;
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {

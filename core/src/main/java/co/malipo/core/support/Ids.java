@@ -23,6 +23,11 @@ public final class Ids {
         return "wlt_" + random(CROCKFORD, 10);
     }
 
+    /** Creates a webhook endpoint id: {@code whk_} and ten base32 characters. */
+    public static String webhookEndpointId() {
+        return "whk_" + random(CROCKFORD, 10);
+    }
+
     /** {@code CUS_} and ten base32 characters. */
     public static String customerId() {
         return "CUS_" + random(CROCKFORD, 10);

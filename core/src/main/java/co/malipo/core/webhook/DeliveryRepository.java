@@ -27,12 +27,13 @@ public class DeliveryRepository {
 
     /**
      * Marks pending deliveries superseded when a newer event for the same invoice and endpoint
-     * exists, so an older state is never delivered after a newer one.
+     * exists, so an older state is never delivered after a newer one. A delivery the merchant
+     * replayed is exempt, since the merchant asked for that event.
      */
     public int supersedeOlder(Instant now) {
         return db.update("""
                 UPDATE webhook_deliveries d SET status = 'SUPERSEDED', updated_at = ?
-                WHERE d.status = 'PENDING' AND EXISTS (
+                WHERE d.status = 'PENDING' AND d.replayed_at IS NULL AND EXISTS (
                     SELECT 1 FROM webhook_deliveries newer
                     WHERE newer.endpoint_id = d.endpoint_id AND newer.invoice_id = d.invoice_id
                       AND newer.sequence > d.sequence)
