@@ -72,6 +72,10 @@ public interface GatewayConfig {
          * Empty by default, which accepts any source: Safaricom publishes no list of its addresses.
          */
         Optional<List<String>> allowedNetworks();
+
+        /** Period of the retry round for stored callbacks that were not applied. Defaults to 30s. */
+        @WithDefault("30s")
+        String retryInterval();
     }
 
     /** Daraja accounts and the HTTP settings of the Daraja client. */
@@ -150,6 +154,10 @@ public interface GatewayConfig {
         /** Invoices queried per poller round on one instance. Defaults to 20. */
         @WithDefault("20")
         int batchSize();
+
+        /** Period of the status poller's rounds, or {@code off} to run them only on demand. Defaults to 5s. */
+        @WithDefault("5s")
+        String pollInterval();
     }
 
     /** The push worker. */
@@ -157,6 +165,10 @@ public interface GatewayConfig {
         /** Pushes in flight at once on one instance; each waits up to the Daraja read timeout. Defaults to 16. */
         @WithDefault("16")
         int concurrency();
+
+        /** Period of the push worker's fallback poll; commits that queue a push wake it at once. Defaults to 2s. */
+        @WithDefault("2s")
+        String pollInterval();
 
         /** How long a claimed push may take before its invoice is marked outcome unknown. Defaults to 2 min. */
         @WithDefault("2m")

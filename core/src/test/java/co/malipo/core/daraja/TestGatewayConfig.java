@@ -45,14 +45,14 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         TestDaraja daraja = new TestDaraja(Map.of(ACCOUNT, account), Duration.ofSeconds(2), readTimeout,
                 Duration.ofSeconds(60));
         return new TestGatewayConfig(payments(new BigDecimal("1.5")), new TestCallback(Optional.empty(),
-                "http://127.0.0.1:8080", true, Optional.empty()), daraja, new TestPush(8, Duration.ofMinutes(2), Duration.ofSeconds(60),
-                Duration.ofSeconds(3), Duration.ofSeconds(90)), new TestSimulator(false, Duration.ofSeconds(2), Duration.ofSeconds(35),
+                "http://127.0.0.1:8080", true, Optional.empty(), "30s"), daraja, new TestPush(8, Duration.ofMinutes(2), Duration.ofSeconds(60),
+                Duration.ofSeconds(3), Duration.ofSeconds(90), "2s"), new TestSimulator(false, Duration.ofSeconds(2), Duration.ofSeconds(35),
                 Duration.ofSeconds(20)), new TestDemo(false, "MRC_DEMO", "Demo Shop", Optional.empty(),
                 Optional.empty()), new TestApi(List.of("TEST", "LIVE"), "http://127.0.0.1:8080",
                 Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(10)), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofSeconds(15),
-                Duration.ofMinutes(1), new BigDecimal("100000"), 20), null);
+                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null);
     }
 
     /** Builds payment limits at their defaults (10 to 150,000 KES, prompts up to 250,000 KES) with the given fee. */
@@ -66,11 +66,11 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
     }
 
     public record TestCallback(Optional<String> publicBaseUrl, String simulatorBaseUrl, boolean enabled,
-            Optional<List<String>> allowedNetworks) implements GatewayConfig.Callback {
+            Optional<List<String>> allowedNetworks, String retryInterval) implements GatewayConfig.Callback {
     }
 
     public record TestReconcile(List<Duration> queryDelays, Duration queryGiveUpAfter, Duration attentionAfter,
-            Duration statusQueryAge, Duration queryLease, BigDecimal confirmAbove, int batchSize)
+            Duration statusQueryAge, Duration queryLease, BigDecimal confirmAbove, int batchSize, String pollInterval)
             implements GatewayConfig.Reconcile {
     }
 
@@ -84,7 +84,7 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
     }
 
     public record TestPush(int concurrency, Duration lease, Duration connectRetryWindow, Duration connectRetryDelay,
-            Duration phoneHoldWindow)
+            Duration phoneHoldWindow, String pollInterval)
             implements GatewayConfig.Push {
     }
 
