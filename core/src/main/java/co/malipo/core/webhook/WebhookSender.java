@@ -76,7 +76,10 @@ public class WebhookSender {
         Integer status = null;
         String error = null;
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            // The reply body is never read: closing the stream at once keeps an endpoint that streams
+            // an endless body from holding a delivery slot.
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response.body().close();
             status = response.statusCode();
             if (status != 200 && status != 201) {
                 error = "HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
