@@ -20,7 +20,8 @@ public class AttentionRepository {
         OPEN_TOO_LONG,
         CONFIGURATION_ERROR,
         OUTCOME_UNKNOWN,
-        WEBHOOK_ENDPOINT_DISABLED
+        WEBHOOK_ENDPOINT_DISABLED,
+        SMS_CONFIGURATION_ERROR
     }
 
     /** One open or resolved item. */

@@ -31,6 +31,8 @@ public interface GatewayConfig {
 
     Api api();
 
+    Sms sms();
+
     /** Amount limits and the fee schedule for pushes. */
     interface Payments {
         /** Smallest amount after rounding up to the whole shilling. Defaults to 10 KES. */
@@ -288,5 +290,57 @@ public interface GatewayConfig {
         /** How long an {@code Idempotency-Key} is remembered. Defaults to 24 h. */
         @WithDefault("24h")
         Duration idempotencyTtl();
+    }
+
+    /** Text messages through Africa's Talking. */
+    interface Sms {
+        /** Whether messages go to the live base URL instead of the sandbox. Defaults to false. */
+        @WithDefault("false")
+        boolean live();
+
+        /** Base URL of Africa's Talking's live API. Defaults to {@code https://api.africastalking.com}. */
+        @WithDefault("https://api.africastalking.com")
+        String liveBaseUrl();
+
+        /** Base URL of Africa's Talking's sandbox. Defaults to {@code https://api.sandbox.africastalking.com}. */
+        @WithDefault("https://api.sandbox.africastalking.com")
+        String sandboxBaseUrl();
+
+        /** Africa's Talking application user name ({@code sandbox} in the sandbox); from the environment. */
+        Optional<String> username();
+
+        /** Africa's Talking API key; from the environment, never from a file in the repository. */
+        Optional<String> apiKey();
+
+        /** Sender id (short code or alphanumeric name) sent as {@code from}; without it the account's default is used. */
+        Optional<String> senderId();
+
+        /** Time allowed to open a connection to Africa's Talking. Defaults to 5 s. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Time allowed for Africa's Talking's reply once the request is sent. Defaults to 15 s. */
+        @WithDefault("15s")
+        Duration readTimeout();
+
+        /** Delays before each retry of a message that failed transiently; after the last one it fails. Defaults to 30s,2m,10m,30m. */
+        @WithDefault("30s,2m,10m,30m")
+        List<Duration> retryDelays();
+
+        /** Period of the sender's poll for due messages, or {@code off}. Defaults to 5s. */
+        @WithDefault("5s")
+        String pollInterval();
+
+        /** Messages claimed per poll on one instance. Defaults to 20. */
+        @WithDefault("20")
+        int batchSize();
+
+        /** Whether this app serves the Africa's Talking simulator under {@code /simulator/africastalking}. Defaults to false. */
+        @WithDefault("false")
+        boolean simulatorEnabled();
+
+        /** Sender id that the simulator answers with an empty recipient list and {@code InvalidSenderId}. Defaults to {@code BADSENDER}. */
+        @WithDefault("BADSENDER")
+        String simulatorInvalidSenderId();
     }
 }

@@ -14,7 +14,8 @@ import co.malipo.core.config.GatewayConfig;
  * token refresh margin, which are short so that tests run fast.
  */
 public record TestGatewayConfig(Payments payments, Callback callback, Daraja daraja, Push push,
-        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks) implements GatewayConfig {
+        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks, Sms sms)
+        implements GatewayConfig {
 
     public static final String ACCOUNT = "simulator";
     public static final String SHORTCODE = "880100";
@@ -52,7 +53,7 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
                 Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(10)), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofSeconds(15),
-                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null);
+                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null, sms("http://127.0.0.1:1"));
     }
 
     /** Builds payment limits at their defaults (10 to 150,000 KES, prompts up to 250,000 KES) with the given fee. */
@@ -98,5 +99,18 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
 
     public record TestApi(List<String> environments, String host, Duration idempotencyTtl)
             implements GatewayConfig.Api {
+    }
+
+    /** Builds SMS settings whose sandbox is at {@code baseUrl}, with test credentials and 2 s timeouts. */
+    public static TestSms sms(String baseUrl) {
+        return new TestSms(false, "http://127.0.0.1:1", baseUrl, Optional.of("sandbox"), Optional.of("test-at-api-key"),
+                Optional.of("MALIPO"), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                List.of(Duration.ofSeconds(30), Duration.ofMinutes(2)), "5s", 20, false, "BADSENDER");
+    }
+
+    public record TestSms(boolean live, String liveBaseUrl, String sandboxBaseUrl, Optional<String> username,
+            Optional<String> apiKey, Optional<String> senderId, Duration connectTimeout, Duration readTimeout,
+            List<Duration> retryDelays, String pollInterval, int batchSize, boolean simulatorEnabled,
+            String simulatorInvalidSenderId) implements GatewayConfig.Sms {
     }
 }
