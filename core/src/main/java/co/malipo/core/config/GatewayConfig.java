@@ -31,6 +31,8 @@ public interface GatewayConfig {
 
     Api api();
 
+    Ussd ussd();
+
     /** Amount limits and the fee schedule for pushes. */
     interface Payments {
         /** Smallest amount after rounding up to the whole shilling. Defaults to 10 KES. */
@@ -288,5 +290,15 @@ public interface GatewayConfig {
         /** How long an {@code Idempotency-Key} is remembered. Defaults to 24 h. */
         @WithDefault("24h")
         Duration idempotencyTtl();
+    }
+
+    /** The USSD channel. */
+    interface Ussd {
+        /**
+         * Delay between a customer's USSD confirmation and the push, because Daraja rejects a
+         * prompt while the customer's USSD session is still open. Defaults to 3 s.
+         */
+        @WithDefault("3s")
+        Duration pushDelay();
     }
 }

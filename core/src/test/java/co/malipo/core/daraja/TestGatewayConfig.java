@@ -14,7 +14,7 @@ import co.malipo.core.config.GatewayConfig;
  * token refresh margin, which are short so that tests run fast.
  */
 public record TestGatewayConfig(Payments payments, Callback callback, Daraja daraja, Push push,
-        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks) implements GatewayConfig {
+        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks, Ussd ussd) implements GatewayConfig {
 
     public static final String ACCOUNT = "simulator";
     public static final String SHORTCODE = "880100";
@@ -52,7 +52,8 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
                 Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(10)), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofSeconds(15),
-                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null);
+                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null,
+                new TestUssd(Duration.ofSeconds(3)));
     }
 
     /** Builds payment limits at their defaults (10 to 150,000 KES, prompts up to 250,000 KES) with the given fee. */
@@ -98,5 +99,8 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
 
     public record TestApi(List<String> environments, String host, Duration idempotencyTtl)
             implements GatewayConfig.Api {
+    }
+
+    public record TestUssd(Duration pushDelay) implements GatewayConfig.Ussd {
     }
 }
