@@ -78,12 +78,16 @@ public class UssdPayments {
                     business.businessNumber());
             return done;
         } catch (Db.DataAccessException e) {
-            // Two copies of the confirmation raced: the other one's invoice committed and this one rolled back.
+            // Two copies of the confirmation raced. The other copy's invoice committed and this one rolled back.
             if (e.isUniqueViolation() && confirmations.findInvoiceId(request.sessionId()).isPresent()) {
                 return done;
             }
             throw e;
         } catch (DuplicatePushException e) {
+            // A copy of this confirmation that committed first is the open twin, so its reply is repeated.
+            if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
+                return done;
+            }
             return "END You already have an open payment of " + UssdText.kes(Money.ceilShilling(amount)) + " to "
                     + UssdText.shorten(business.displayName()) + ". Complete or cancel its M-Pesa prompt first.";
         }
