@@ -1,19 +1,68 @@
 package co.malipo.ussd;
 
+import java.util.Optional;
+
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** Africa's Talking USSD callback. NOTE: a placeholder that ends every session; the menus are not built yet. */
+import co.malipo.core.invoice.PhoneNumbers;
+import org.jboss.logging.Logger;
+
+/**
+ * Africa's Talking USSD callback. Every reply is HTTP 200 with a {@code text/plain} body that
+ * starts with {@code CON} (the session continues) or {@code END} (it closes).
+ */
 @Path("/ussd")
 public class UssdResource {
+
+    static final String UNAVAILABLE = "END Service temporarily unavailable. Please try again later.";
+    private static final Logger LOG = Logger.getLogger(UssdResource.class);
+
+    private final UssdMenu menu;
+
+    public UssdResource(UssdMenu menu) {
+        this.menu = menu;
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_PLAIN)
-    public String session() {
-        return "END Payments by USSD are not available yet.";
+    public String session(@FormParam("sessionId") String sessionId, @FormParam("serviceCode") String serviceCode,
+            @FormParam("phoneNumber") String phoneNumber, @FormParam("text") String text,
+            @FormParam("networkCode") String networkCode) {
+        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 100) {
+            LOG.warnf("USSD request rejected: invalid sessionId");
+            return UNAVAILABLE;
+        }
+        Optional<String> phone = normalisePhone(phoneNumber);
+        if (phone.isEmpty()) {
+            LOG.warnf("USSD session %s: phoneNumber is not a Kenyan mobile number", sessionId);
+            return "END This service needs a Kenyan mobile number.";
+        }
+        try {
+            return menu.reply(new UssdRequest(sessionId, serviceCode, phone.get(), text, networkCode));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "USSD session %s failed for phone %s", sessionId, PhoneNumbers.mask(phone.get()));
+            return UNAVAILABLE;
+        }
+    }
+
+    /**
+     * Normalises Africa's Talking's {@code phoneNumber}. A {@code +} that the sender did not
+     * percent-encode arrives as a space, so leading spaces are read as that plus.
+     */
+    static Optional<String> normalisePhone(String phoneNumber) {
+        if (phoneNumber == null) {
+            return Optional.empty();
+        }
+        String trimmed = phoneNumber.strip();
+        if (phoneNumber.startsWith(" ") && !trimmed.startsWith("+")) {
+            trimmed = "+" + trimmed;
+        }
+        return PhoneNumbers.normalise(trimmed);
     }
 }

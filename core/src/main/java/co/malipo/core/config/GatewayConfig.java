@@ -33,6 +33,8 @@ public interface GatewayConfig {
 
     Sms sms();
 
+    Ussd ussd();
+
     /** Amount limits and the fee schedule for pushes. */
     interface Payments {
         /** Smallest amount after rounding up to the whole shilling. Defaults to 10 KES. */
@@ -342,5 +344,15 @@ public interface GatewayConfig {
         /** Sender id that the simulator answers with an empty recipient list and {@code InvalidSenderId}. Defaults to {@code BADSENDER}. */
         @WithDefault("BADSENDER")
         String simulatorInvalidSenderId();
+    }
+
+    /** The USSD channel. */
+    interface Ussd {
+        /**
+         * Delay between a customer's USSD confirmation and the push, because Daraja rejects a
+         * prompt while the customer's USSD session is still open. Defaults to 3 s.
+         */
+        @WithDefault("3s")
+        Duration pushDelay();
     }
 }

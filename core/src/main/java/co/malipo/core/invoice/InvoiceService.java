@@ -1,6 +1,7 @@
 package co.malipo.core.invoice;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -50,12 +51,25 @@ public class InvoiceService {
      * merchant has an open push to the same phone with the same reference and amount.
      */
     public Invoice createPush(ValidPush push) {
-        Invoice created = QuarkusTransaction.requiringNew().call(() -> insert(push));
+        Invoice created = QuarkusTransaction.requiringNew().call(() -> insert(push, Duration.ZERO));
         pushWorker.wake();
         return created;
     }
 
-    private Invoice insert(ValidPush push) {
+    /**
+     * Creates a PENDING invoice whose push job becomes due {@code sendAfter} from now. Joins the
+     * caller's transaction when one is active, so the caller can commit its own rows with the
+     * invoice or roll both back. The worker's poll picks the job up once it is due. Throws
+     * {@link DuplicatePushException} as {@link #createPush(ValidPush)} does.
+     */
+    public Invoice createPush(ValidPush push, Duration sendAfter) {
+        if (sendAfter.isNegative()) {
+            throw new IllegalArgumentException("sendAfter must not be negative: " + sendAfter);
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> insert(push, sendAfter));
+    }
+
+    private Invoice insert(ValidPush push, Duration sendAfter) {
         Instant now = clock.instant();
         String id = Ids.invoiceId();
         String darajaAccount = push.environment() == Environment.TEST
@@ -77,7 +91,7 @@ public class InvoiceService {
         timeline.add(id, now, "CREATED", push.channel().name(), null, InvoiceState.PENDING,
                 "Invoice created; push queued",
                 JsonText.of(Map.of("value", Money.format(quote.value()), "tariff", push.tariff().wireName())));
-        pushJobs.enqueue(id, now);
+        pushJobs.enqueue(id, now, now.plus(sendAfter));
         outbox.add(id, now);
         return invoices.find(id).orElseThrow();
     }

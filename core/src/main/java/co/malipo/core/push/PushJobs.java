@@ -46,8 +46,13 @@ public class PushJobs {
     }
 
     public void enqueue(String invoiceId, Instant now) {
+        enqueue(invoiceId, now, now);
+    }
+
+    /** Queues a push that no claim takes before {@code availableAt}. */
+    public void enqueue(String invoiceId, Instant now, Instant availableAt) {
         db.update("INSERT INTO push_jobs (invoice_id, status, available_at, created_at) VALUES (?, 'QUEUED', ?, ?)",
-                invoiceId, now, now);
+                invoiceId, availableAt, now);
     }
 
     /**

@@ -14,7 +14,7 @@ import co.malipo.core.config.GatewayConfig;
  * token refresh margin, which are short so that tests run fast.
  */
 public record TestGatewayConfig(Payments payments, Callback callback, Daraja daraja, Push push,
-        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks, Sms sms)
+        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks, Sms sms, Ussd ussd)
         implements GatewayConfig {
 
     public static final String ACCOUNT = "simulator";
@@ -53,7 +53,8 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
                 Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(10)), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofSeconds(15),
-                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null, sms("http://127.0.0.1:1"));
+                Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null, sms("http://127.0.0.1:1"),
+                new TestUssd(Duration.ofSeconds(3)));
     }
 
     /** Builds payment limits at their defaults (10 to 150,000 KES, prompts up to 250,000 KES) with the given fee. */
@@ -112,5 +113,8 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
             Optional<String> apiKey, Optional<String> senderId, Duration connectTimeout, Duration readTimeout,
             List<Duration> retryDelays, String pollInterval, int batchSize, boolean simulatorEnabled,
             String simulatorInvalidSenderId) implements GatewayConfig.Sms {
+    }
+
+    public record TestUssd(Duration pushDelay) implements GatewayConfig.Ussd {
     }
 }

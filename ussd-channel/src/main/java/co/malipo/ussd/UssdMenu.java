@@ -1,0 +1,163 @@
+package co.malipo.ussd;
+
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import co.malipo.core.channel.ChannelBusiness;
+import co.malipo.core.channel.ChannelBusinessRepository;
+import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.invoice.Money;
+import co.malipo.core.invoice.Quote;
+import co.malipo.core.invoice.Tariff;
+
+/**
+ * The USSD menu. Africa's Talking sends the whole input of the session on every request, so the
+ * menu state is rebuilt by replaying each {@code *}-separated input from the main menu. Input
+ * {@code 0} goes back one step and {@code 00} goes home. Valid input moves one step forward and
+ * invalid input leaves the step unchanged. Only the last input's error is shown.
+ */
+@ApplicationScoped
+public class UssdMenu {
+
+    private static final Pattern WHOLE_SHILLINGS = Pattern.compile("[0-9]{1,9}");
+    /** Letters, digits, spaces and {@code - / .}: what a phone keypad can type into a reference. */
+    private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ./-]{0,19}");
+    static final String BACK = "0";
+    static final String HOME = "00";
+
+    private enum Step {
+        MAIN,
+        BUSINESS,
+        AMOUNT,
+        REFERENCE,
+        CONFIRM
+    }
+
+    /** One step of the pay flow with what the customer has chosen so far. */
+    private record Frame(Step step, ChannelBusiness business, BigDecimal amount, String reference) {
+
+        Frame next(Step nextStep) {
+            return new Frame(nextStep, business, amount, reference);
+        }
+    }
+
+    private final ChannelBusinessRepository businesses;
+    private final UssdPayments payments;
+    private final GatewayConfig.Payments limits;
+
+    public UssdMenu(ChannelBusinessRepository businesses, UssdPayments payments, GatewayConfig config) {
+        this.businesses = businesses;
+        this.payments = payments;
+        this.limits = config.payments();
+    }
+
+    /** Replays the session's input and returns the reply, starting with {@code CON} or {@code END}. */
+    public String reply(UssdRequest request) {
+        Deque<Frame> frames = new ArrayDeque<>();
+        frames.push(new Frame(Step.MAIN, null, null, null));
+        String error = null;
+        String text = request.text() == null ? "" : request.text();
+        for (String input : text.isEmpty() ? new String[0] : text.split("\\*", -1)) {
+            error = null;
+            if (input.equals(HOME)) {
+                while (frames.size() > 1) {
+                    frames.pop();
+                }
+                continue;
+            }
+            if (input.equals(BACK)) {
+                if (frames.size() > 1) {
+                    frames.pop();
+                }
+                continue;
+            }
+            Frame current = frames.peek();
+            switch (current.step()) {
+                case MAIN -> {
+                    if (input.equals("1")) {
+                        frames.push(current.next(Step.BUSINESS));
+                    } else if (input.equals("2")) {
+                        return payments.lastPayment(request.phone());
+                    } else {
+                        error = "Invalid choice.";
+                    }
+                }
+                case BUSINESS -> {
+                    Optional<ChannelBusiness> business = businesses.find(input);
+                    if (business.isPresent()) {
+                        frames.push(new Frame(Step.AMOUNT, business.get(), null, null));
+                    } else {
+                        error = "Business number " + UssdText.echo(input) + " not found.";
+                    }
+                }
+                case AMOUNT -> {
+                    error = amountError(input);
+                    if (error == null) {
+                        Frame withAmount = new Frame(Step.AMOUNT, current.business(), new BigDecimal(input), null);
+                        frames.push(withAmount.next(current.business().needsReference() ? Step.REFERENCE : Step.CONFIRM));
+                    }
+                }
+                case REFERENCE -> {
+                    // NOTE: a reference of 0 or 00 cannot be entered, since those inputs navigate.
+                    String reference = input.trim();
+                    if (REFERENCE.matcher(reference).matches()) {
+                        frames.push(new Frame(Step.CONFIRM, current.business(), current.amount(), reference));
+                    } else {
+                        error = "Invalid reference. Use up to 20 letters or digits.";
+                    }
+                }
+                case CONFIRM -> {
+                    if (input.equals("1")) {
+                        return payments.confirm(request, current.business(), current.amount(), current.reference());
+                    } else if (input.equals("2")) {
+                        return "END Payment cancelled. Nothing was charged.";
+                    } else {
+                        error = "Invalid choice.";
+                    }
+                }
+                default -> throw new IllegalStateException("Unknown USSD step " + current.step());
+            }
+        }
+        return screen(frames.peek(), error);
+    }
+
+    private String amountError(String input) {
+        String range = "Enter " + UssdText.shillings(limits.minAmount()) + " to "
+                + UssdText.shillings(limits.maxAmount()) + ".";
+        if (!WHOLE_SHILLINGS.matcher(input).matches()) {
+            return "Invalid amount. " + range;
+        }
+        BigDecimal amount = new BigDecimal(input);
+        if (amount.compareTo(limits.minAmount()) < 0 || amount.compareTo(limits.maxAmount()) > 0) {
+            return "Amount out of range. " + range;
+        }
+        return null;
+    }
+
+    private String screen(Frame frame, String error) {
+        String prefix = error == null ? "" : error + "\n";
+        return "CON " + prefix + switch (frame.step()) {
+            case MAIN -> "Malipo\n1. Pay a business\n2. My last payment";
+            case BUSINESS -> "Enter business number:\n0 Back";
+            case AMOUNT -> "Pay " + UssdText.shorten(frame.business().displayName()) + "\nEnter amount ("
+                    + UssdText.kes(limits.minAmount()) + " to " + UssdText.shillings(limits.maxAmount())
+                    + "):\n0 Back";
+            case REFERENCE -> "Pay " + UssdText.shorten(frame.business().displayName()) + "\nEnter "
+                    + UssdText.shorten(frame.business().referenceLabel().orElse("account number")) + ":\n0 Back";
+            case CONFIRM -> confirmation(frame);
+        };
+    }
+
+    /** Shows the amount the customer will be asked for, which includes no fee because the business pays it. */
+    private String confirmation(Frame frame) {
+        Quote quote = Quote.of(Money.ceilShilling(frame.amount()), Tariff.BUSINESS_PAYS, limits);
+        String reference = frame.reference() == null ? "" : "\nRef: " + frame.reference();
+        return "Pay " + UssdText.kes(quote.value()) + " to " + UssdText.shorten(frame.business().displayName())
+                + reference + "\n1. Confirm\n2. Cancel\n0 Back";
+    }
+}

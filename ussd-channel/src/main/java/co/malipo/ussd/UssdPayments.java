@@ -1,0 +1,123 @@
+package co.malipo.ussd;
+
+import java.math.BigDecimal;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import co.malipo.core.channel.ChannelBusiness;
+import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.invoice.Channel;
+import co.malipo.core.invoice.DuplicatePushException;
+import co.malipo.core.invoice.Invoice;
+import co.malipo.core.invoice.InvoiceService;
+import co.malipo.core.invoice.InvoiceState;
+import co.malipo.core.invoice.Money;
+import co.malipo.core.invoice.PushValidator;
+import co.malipo.core.invoice.ValidPush;
+import co.malipo.core.support.Db;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.jboss.logging.Logger;
+
+/** The two USSD actions that touch invoices: confirming a payment and showing the last one. */
+@ApplicationScoped
+public class UssdPayments {
+
+    private static final Logger LOG = Logger.getLogger(UssdPayments.class);
+    private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH)
+            .withZone(ZoneId.of("Africa/Nairobi"));
+
+    private record LastPayment(String merchantName, BigDecimal value, InvoiceState state, String receipt,
+            java.time.Instant createdAt) {
+    }
+
+    private final PushValidator validator;
+    private final InvoiceService invoices;
+    private final UssdConfirmations confirmations;
+    private final Db db;
+    private final GatewayConfig.Ussd settings;
+
+    public UssdPayments(PushValidator validator, InvoiceService invoices, UssdConfirmations confirmations, Db db,
+            GatewayConfig config) {
+        this.validator = validator;
+        this.invoices = invoices;
+        this.confirmations = confirmations;
+        this.db = db;
+        this.settings = config.ussd();
+    }
+
+    /**
+     * Creates the invoice of a confirmed payment, once per session. A repeated confirmation finds
+     * the session's row in {@code ussd_confirmations} and returns the same reply. The push becomes
+     * due after {@code malipo.ussd.push-delay}, by which time the USSD session has usually closed.
+     */
+    public String confirm(UssdRequest request, ChannelBusiness business, BigDecimal amount, String reference) {
+        String done = "END You will get an M-Pesa prompt to pay " + UssdText.kes(Money.ceilShilling(amount)) + " to "
+                + UssdText.shorten(business.displayName()) + ". Enter your M-Pesa PIN to complete.";
+        if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
+            return done;
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("phone_number", request.phone());
+        body.put("amount", amount.toPlainString());
+        body.put("api_ref", reference != null ? reference : "USSD " + business.businessNumber());
+        ValidPush push = validator.validate(business.merchantId(), business.environment(), Channel.USSD, body);
+        try {
+            Invoice created = QuarkusTransaction.requiringNew().call(() -> {
+                Invoice invoice = invoices.createPush(push, settings.pushDelay());
+                confirmations.insert(request.sessionId(), invoice.id());
+                return invoice;
+            });
+            LOG.infof("USSD session %s created invoice %s for business %s", request.sessionId(), created.id(),
+                    business.businessNumber());
+            return done;
+        } catch (Db.DataAccessException e) {
+            // Two copies of the confirmation raced. The other copy's invoice committed and this one rolled back.
+            if (e.isUniqueViolation() && confirmations.findInvoiceId(request.sessionId()).isPresent()) {
+                return done;
+            }
+            throw e;
+        } catch (DuplicatePushException e) {
+            // A copy of this confirmation that committed first is the open twin, so its reply is repeated.
+            if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
+                return done;
+            }
+            return "END You already have an open payment of " + UssdText.kes(Money.ceilShilling(amount)) + " to "
+                    + UssdText.shorten(business.displayName()) + ". Complete or cancel its M-Pesa prompt first.";
+        }
+    }
+
+    /** Shows the newest invoice to this phone, from any merchant and channel. */
+    public String lastPayment(String phone) {
+        Optional<LastPayment> last = db.one("""
+                SELECT merchant.name, invoice.value, invoice.state, invoice.mpesa_reference, invoice.created_at
+                FROM invoices invoice JOIN merchants merchant ON merchant.id = invoice.merchant_id
+                WHERE invoice.phone = ?
+                ORDER BY invoice.created_at DESC, invoice.id DESC
+                LIMIT 1
+                """, row -> new LastPayment(row.getString(1), row.getBigDecimal(2), InvoiceState.valueOf(row.getString(3)),
+                row.getString(4), Db.instant(row, "created_at")), phone);
+        if (last.isEmpty()) {
+            return "END You have no payments yet.";
+        }
+        LastPayment payment = last.get();
+        return "END Last payment: " + UssdText.kes(payment.value()) + " to " + UssdText.shorten(payment.merchantName())
+                + "\nOn " + SHOWN_TIME.format(payment.createdAt())
+                + "\nState: " + stateName(payment.state())
+                + "\nReceipt: " + (payment.receipt() == null ? "none" : payment.receipt());
+    }
+
+    private static String stateName(InvoiceState state) {
+        return switch (state) {
+            case PENDING, PROCESSING -> "pending";
+            case COMPLETE -> "paid";
+            case FAILED -> "failed";
+        };
+    }
+}
