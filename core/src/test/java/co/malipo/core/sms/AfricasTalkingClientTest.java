@@ -55,7 +55,8 @@ class AfricasTalkingClientTest {
     private static AfricasTalkingClient client(GatewayConfig.Sms sms) {
         TestGatewayConfig base = TestGatewayConfig.simulatorAt("http://127.0.0.1:1");
         return new AfricasTalkingClient(new TestGatewayConfig(base.payments(), base.callback(), base.daraja(),
-                base.push(), base.simulator(), base.demo(), base.api(), base.reconcile(), base.webhooks(), sms));
+                base.push(), base.simulator(), base.demo(), base.api(), base.reconcile(), base.webhooks(), sms,
+                base.ussd()));
     }
 
     private void stubReply(int status, String body) {
