@@ -20,6 +20,7 @@ import co.malipo.core.merchant.Environment;
 import co.malipo.core.merchant.MerchantRepository;
 import co.malipo.core.merchant.MerchantService;
 import co.malipo.core.merchant.NewMerchant;
+import co.malipo.core.simulator.AfricasTalkingSimulator;
 import co.malipo.core.simulator.DarajaSimulator;
 import co.malipo.core.support.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -44,6 +45,8 @@ class UssdFlowTest {
     ChannelBusinessRepository businesses;
     @Inject
     DarajaSimulator simulator;
+    @Inject
+    AfricasTalkingSimulator smsSimulator;
     @Inject
     Db db;
 
@@ -99,6 +102,12 @@ class UssdFlowTest {
         assertThat(last).contains("State: paid");
         assertThat(last).doesNotContain("Receipt: none");
         assertThat(pushCount("254700000020")).as("pushes after settling").isEqualTo(1);
+
+        String receipt = awaitReceipt("+254700000020");
+        String mpesaReceipt = db.one("SELECT mpesa_reference FROM invoices WHERE id = ?", row -> row.getString(1),
+                invoice.id()).orElseThrow();
+        assertThat(receipt).isEqualTo("Paid KES 500 to Mama Mboga Ltd. M-Pesa receipt " + mpesaReceipt
+                + ". Malipo ref " + invoice.id() + ".");
     }
 
     @Test
@@ -251,6 +260,20 @@ class UssdFlowTest {
             sleep(100);
         }
         return simulator.lastPushTo(phone).orElseThrow(() -> new AssertionError("no push to " + phone + " in 15 s"));
+    }
+
+    private String awaitReceipt(String phone) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            Optional<String> receipt = smsSimulator.receivedMessages().stream()
+                    .filter(message -> message.to().equals(phone) && message.message().startsWith("Paid "))
+                    .map(AfricasTalkingSimulator.ReceivedMessage::message).findFirst();
+            if (receipt.isPresent()) {
+                return receipt.get();
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no receipt SMS to " + phone + " in 15 s");
     }
 
     private void awaitState(String invoiceId, String state) {

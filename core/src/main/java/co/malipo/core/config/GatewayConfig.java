@@ -337,6 +337,12 @@ public interface GatewayConfig {
         @WithDefault("20")
         int batchSize();
 
+        /**
+         * Secret path segment of the inbound SMS callback ({@code /sms/inbound/{token}}), because
+         * Africa's Talking signs nothing. Without it the callback returns 404 to every request.
+         */
+        Optional<String> inboundToken();
+
         /** Whether this app serves the Africa's Talking simulator under {@code /simulator/africastalking}. Defaults to false. */
         @WithDefault("false")
         boolean simulatorEnabled();

@@ -17,6 +17,7 @@ import co.malipo.core.invoice.InvoiceState;
 import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.ledger.LedgerRepository;
 import co.malipo.core.push.PhonePrompts;
+import co.malipo.core.sms.SmsReceipts;
 import co.malipo.core.support.JsonText;
 import co.malipo.core.webhook.WebhookOutbox;
 import org.jboss.logging.Logger;
@@ -48,16 +49,19 @@ public class Reconciler {
     private final WebhookOutbox outbox;
     private final AttentionRepository attention;
     private final PhonePrompts phones;
+    private final SmsReceipts receipts;
     private final Clock clock;
 
     public Reconciler(InvoiceRepository invoices, TimelineRepository timeline, LedgerRepository ledger,
-            WebhookOutbox outbox, AttentionRepository attention, PhonePrompts phones, Clock clock) {
+            WebhookOutbox outbox, AttentionRepository attention, PhonePrompts phones, SmsReceipts receipts,
+            Clock clock) {
         this.invoices = invoices;
         this.timeline = timeline;
         this.ledger = ledger;
         this.outbox = outbox;
         this.attention = attention;
         this.phones = phones;
+        this.receipts = receipts;
         this.clock = clock;
     }
 
@@ -124,6 +128,7 @@ public class Reconciler {
             LOG.warnf("Invoice %s completed after it had failed (late success)", invoice.id());
         }
         outbox.add(invoice.id(), now);
+        receipts.queueOutcome(completed);
         return late ? Decision.COMPLETED_LATE : Decision.COMPLETED;
     }
 
@@ -177,6 +182,7 @@ public class Reconciler {
         timeline.add(invoice.id(), now, "STATE_CHANGED", source, invoice.state(), InvoiceState.FAILED,
                 result.resultCode() + " " + reason, payload);
         outbox.add(invoice.id(), now);
+        receipts.queueOutcome(invoices.find(invoice.id()).orElseThrow());
         return Decision.FAILED;
     }
 

@@ -113,6 +113,11 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
             Optional<String> apiKey, Optional<String> senderId, Duration connectTimeout, Duration readTimeout,
             List<Duration> retryDelays, String pollInterval, int batchSize, boolean simulatorEnabled,
             String simulatorInvalidSenderId) implements GatewayConfig.Sms {
+
+        @Override
+        public Optional<String> inboundToken() {
+            return Optional.empty();
+        }
     }
 
     public record TestUssd(Duration pushDelay) implements GatewayConfig.Ussd {

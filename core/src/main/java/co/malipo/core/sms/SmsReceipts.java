@@ -1,0 +1,80 @@
+package co.malipo.core.sms;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import co.malipo.core.invoice.Channel;
+import co.malipo.core.invoice.Invoice;
+import co.malipo.core.invoice.PhoneNumbers;
+import co.malipo.core.support.Db;
+import org.jboss.logging.Logger;
+
+/**
+ * Receipt messages to the customer when a USSD or SMS invoice completes or fails. API invoices get
+ * none, because the merchant tells its own customers.
+ */
+@ApplicationScoped
+public class SmsReceipts {
+
+    private static final Logger LOG = Logger.getLogger(SmsReceipts.class);
+    private static final int MAX_NAME_LENGTH = 30;
+
+    private final SmsService sms;
+    private final Db db;
+
+    public SmsReceipts(SmsService sms, Db db) {
+        this.sms = sms;
+        this.db = db;
+    }
+
+    /**
+     * Queues the receipt of a settled invoice in the caller's transaction. A message that cannot be
+     * queued is logged and skipped, so the invoice settles regardless.
+     * NOTE: a database error inside the insert still aborts the caller's PostgreSQL transaction,
+     * because there is no savepoint around it.
+     */
+    public void queueOutcome(Invoice settled) {
+        if (settled.channel() != Channel.USSD && settled.channel() != Channel.SMS) {
+            return;
+        }
+        try {
+            String merchantName = db.one("SELECT name FROM merchants WHERE id = ?", row -> row.getString(1),
+                    settled.merchantId()).orElse("the business");
+            String text = switch (settled.state()) {
+                case COMPLETE -> completedText(settled, merchantName);
+                case FAILED -> failedText(settled, merchantName);
+                default -> null;
+            };
+            if (text != null) {
+                sms.queue(settled.id(), settled.phone(), text);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.errorf(e, "Receipt SMS for invoice %s not queued for phone %s", settled.id(),
+                    PhoneNumbers.mask(settled.phone()));
+        }
+    }
+
+    static String completedText(Invoice invoice, String merchantName) {
+        BigDecimal paid = invoice.paidAmount() != null ? invoice.paidAmount() : invoice.value();
+        String receipt = invoice.mpesaReference() == null ? "pending" : invoice.mpesaReference();
+        return "Paid " + kes(paid) + " to " + shorten(merchantName) + ". M-Pesa receipt " + receipt + ". Malipo ref "
+                + invoice.id() + ".";
+    }
+
+    static String failedText(Invoice invoice, String merchantName) {
+        String reason = invoice.failedReason() == null ? "the payment was not completed" : invoice.failedReason();
+        return "Payment of " + kes(invoice.value()) + " to " + shorten(merchantName) + " failed: " + reason
+                + ". You were not charged.";
+    }
+
+    private static String kes(BigDecimal amount) {
+        return "KES " + String.format(Locale.ROOT, "%,d", amount.setScale(0, RoundingMode.CEILING).longValueExact());
+    }
+
+    private static String shorten(String name) {
+        return name.length() <= MAX_NAME_LENGTH ? name : name.substring(0, MAX_NAME_LENGTH - 1).stripTrailing() + ".";
+    }
+}
