@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import co.malipo.core.daraja.DarajaTime;
+import co.malipo.core.daraja.MutableClock;
 
 /** Credentials, request bodies and a simulator on a mutable clock, shared by the simulator tests. */
 final class SimulatorFixture implements AutoCloseable {

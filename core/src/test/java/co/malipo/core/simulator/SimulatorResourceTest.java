@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import co.malipo.core.daraja.MutableClock;
+
 /** The resource called directly, without an HTTP server: status, media type and body pass through unchanged. */
 class SimulatorResourceTest {
 
