@@ -27,6 +27,7 @@ import co.malipo.core.invoice.PushValidator;
 import co.malipo.core.invoice.ValidPush;
 import co.malipo.core.invoice.ValidationException;
 import co.malipo.core.push.PushWorker;
+import co.malipo.core.sms.SmsReceipts;
 import co.malipo.core.sms.SmsService;
 import co.malipo.core.support.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,14 +36,14 @@ import org.jboss.logging.Logger;
 /**
  * Handles one inbound SMS: {@code PAY <business number> <amount> [reference]} starts a push to the
  * sender, {@code STATUS} replies with the last payment, and anything else gets the help text.
+ * Replies about a known business, and its receipts, use the business's {@code default_language}.
  * Commands are case-insensitive and extra spaces are ignored. Each message id is handled once,
  * because its {@code sms_inbound} row commits with the invoice and the reply.
  */
 @ApplicationScoped
 public class SmsCommands {
 
-    static final String HELP = "To pay send: PAY <business number> <amount> [reference], e.g. PAY 5001 500."
-            + " For your last payment send: STATUS";
+    static final String HELP = UssdTexts.ENGLISH.smsHelp();
     private static final Logger LOG = Logger.getLogger(SmsCommands.class);
     private static final Pattern PAY = Pattern.compile("PAY\\s+(\\S+)\\s+(\\S+)(?:\\s+(.+))?",
             Pattern.CASE_INSENSITIVE);
@@ -54,6 +55,7 @@ public class SmsCommands {
     private final PushWorker pushWorker;
     private final UssdPayments payments;
     private final SmsService sms;
+    private final SmsReceipts receipts;
     private final Db db;
     private final GatewayConfig.Payments limits;
     /** Background threads for inbound messages. Each message takes one short transaction. */
@@ -64,7 +66,9 @@ public class SmsCommands {
     });
 
     public SmsCommands(ChannelBusinessRepository businesses, PushValidator validator, InvoiceService invoices,
-            PushWorker pushWorker, UssdPayments payments, SmsService sms, Db db, GatewayConfig config) {
+            PushWorker pushWorker, UssdPayments payments, SmsService sms, SmsReceipts receipts, Db db,
+            GatewayConfig config) {
+        this.receipts = receipts;
         this.businesses = businesses;
         this.validator = validator;
         this.invoices = invoices;
@@ -102,7 +106,7 @@ public class SmsCommands {
         if (pay.matches()) {
             handlePay(messageId, phone, text, pay.group(1), pay.group(2), pay.group(3));
         } else if (command.equalsIgnoreCase("STATUS")) {
-            String reply = payments.lastPayment(phone).replaceFirst("^END ", "").replace('\n', ' ');
+            String reply = payments.lastPayment(phone, UssdTexts.ENGLISH).replaceFirst("^END ", "").replace('\n', ' ');
             record(messageId, phone, text, reply);
         } else {
             record(messageId, phone, text, HELP);
@@ -118,15 +122,16 @@ public class SmsCommands {
             return;
         }
         ChannelBusiness business = found.get();
-        String amountError = amountError(amountText);
+        UssdTexts texts = UssdTexts.of(business.defaultLanguage());
+        String amountError = amountError(amountText, texts);
         if (amountError != null) {
-            record(messageId, phone, text, amountError + " " + HELP);
+            record(messageId, phone, text, amountError + " " + texts.smsHelp());
             return;
         }
         if (business.needsReference() && reference == null) {
-            String label = business.referenceLabel().orElse("reference");
-            record(messageId, phone, text, UssdText.shorten(business.displayName()) + " needs a " + label
-                    + ". Send: PAY " + business.businessNumber() + " " + amountText + " <" + label + ">");
+            String label = business.referenceLabel().orElse(texts.defaultReferenceLabel());
+            record(messageId, phone, text, texts.smsNeedsReference(UssdText.shorten(business.displayName()), label,
+                    business.businessNumber(), amountText));
             return;
         }
         BigDecimal amount = new BigDecimal(amountText);
@@ -134,14 +139,14 @@ public class SmsCommands {
         body.put("phone_number", phone);
         body.put("amount", amount.toPlainString());
         body.put("api_ref", reference != null ? reference : "SMS " + business.businessNumber());
-        String amountAndPayee = UssdText.kes(Money.ceilShilling(amount)) + " to " + UssdText.shorten(business.displayName());
+        String amountShown = UssdText.kes(Money.ceilShilling(amount));
+        String payee = UssdText.shorten(business.displayName());
         ValidPush push;
         try {
             push = validator.validate(business.merchantId(), business.environment(), Channel.SMS, body);
         } catch (ValidationException e) {
             LOG.infof("Inbound SMS %s: PAY rejected by validation: %s", messageId, e.getMessage());
-            record(messageId, phone, text, "Payment of " + amountAndPayee + " was not started: invalid request. "
-                    + HELP);
+            record(messageId, phone, text, texts.smsInvalidRequest(amountShown, payee) + " " + texts.smsHelp());
             return;
         }
         try {
@@ -151,8 +156,8 @@ public class SmsCommands {
                 }
                 Invoice invoice = invoices.createPush(push, Duration.ZERO);
                 db.update("UPDATE sms_inbound SET invoice_id = ? WHERE message_id = ?", invoice.id(), messageId);
-                sms.queue(invoice.id(), phone, "You will get an M-Pesa prompt to pay " + amountAndPayee
-                        + ". Enter your M-Pesa PIN to complete.");
+                receipts.storeLanguage(invoice.id(), texts.code());
+                sms.queue(invoice.id(), phone, texts.promptComing(amountShown, payee));
                 return Optional.of(invoice);
             });
             created.ifPresent(invoice -> {
@@ -161,20 +166,19 @@ public class SmsCommands {
                 pushWorker.wake();
             });
         } catch (DuplicatePushException e) {
-            record(messageId, phone, text, "You already have an open payment of " + amountAndPayee
-                    + ". Complete or cancel its M-Pesa prompt first.");
+            record(messageId, phone, text, texts.openPayment(amountShown, payee));
         }
     }
 
-    private String amountError(String input) {
-        String range = "Enter " + UssdText.shillings(limits.minAmount()) + " to "
-                + UssdText.shillings(limits.maxAmount()) + ".";
+    private String amountError(String input, UssdTexts texts) {
+        String min = UssdText.shillings(limits.minAmount());
+        String max = UssdText.shillings(limits.maxAmount());
         if (!WHOLE_SHILLINGS.matcher(input).matches()) {
-            return "Invalid amount " + UssdText.echo(input) + ". " + range;
+            return texts.invalidAmountEcho(UssdText.echo(input), min, max);
         }
         BigDecimal amount = new BigDecimal(input);
         if (amount.compareTo(limits.minAmount()) < 0 || amount.compareTo(limits.maxAmount()) > 0) {
-            return "Amount out of range. " + range;
+            return texts.amountOutOfRange(min, max);
         }
         return null;
     }

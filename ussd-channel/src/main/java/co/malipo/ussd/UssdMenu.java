@@ -12,18 +12,22 @@ import co.malipo.core.channel.ChannelBusiness;
 import co.malipo.core.channel.ChannelBusinessRepository;
 import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.invoice.Money;
+import co.malipo.core.invoice.PhoneNumbers;
 import co.malipo.core.invoice.Quote;
 import co.malipo.core.invoice.Tariff;
+import org.jboss.logging.Logger;
 
 /**
  * The USSD menu. Africa's Talking sends the whole input of the session on every request, so the
  * menu state is rebuilt by replaying each {@code *}-separated input from the main menu. Input
  * {@code 0} goes back one step and {@code 00} goes home. Valid input moves one step forward and
- * invalid input leaves the step unchanged. Only the last input's error is shown.
+ * invalid input leaves the step unchanged. Only the last input's error is shown. Choice 3 of the
+ * main menu switches between English and Kiswahili for the rest of the session.
  */
 @ApplicationScoped
 public class UssdMenu {
 
+    private static final Logger LOG = Logger.getLogger(UssdMenu.class);
     private static final Pattern WHOLE_SHILLINGS = Pattern.compile("[0-9]{1,9}");
     /** Letters, digits, spaces and {@code - / .}: what a phone keypad can type into a reference. */
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ./-]{0,19}");
@@ -56,14 +60,35 @@ public class UssdMenu {
         this.limits = config.payments();
     }
 
-    /** Replays the session's input and returns the reply, starting with {@code CON} or {@code END}. */
+    /**
+     * Replays the session's input and returns the reply, starting with {@code CON} or {@code END}.
+     * An exception in any step is logged and ends the session with the unavailable text in the
+     * session's language.
+     */
     public String reply(UssdRequest request) {
+        Session session = new Session();
+        try {
+            return replay(request, session);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "USSD session %s failed for phone %s", request.sessionId(), PhoneNumbers.mask(request.phone()));
+            return "END " + session.texts.unavailable();
+        }
+    }
+
+    /** The language of the screens, and whether the customer chose it with choice 3 of the main menu. */
+    private static final class Session {
+        UssdTexts texts = UssdTexts.ENGLISH;
+        boolean languageChosen;
+    }
+
+    private String replay(UssdRequest request, Session session) {
         Deque<Frame> frames = new ArrayDeque<>();
         frames.push(new Frame(Step.MAIN, null, null, null));
         String error = null;
         String text = request.text() == null ? "" : request.text();
         for (String input : text.isEmpty() ? new String[0] : text.split("\\*", -1)) {
             error = null;
+            UssdTexts texts = session.texts;
             if (input.equals(HOME)) {
                 while (frames.size() > 1) {
                     frames.pop();
@@ -82,9 +107,12 @@ public class UssdMenu {
                     if (input.equals("1")) {
                         frames.push(current.next(Step.BUSINESS));
                     } else if (input.equals("2")) {
-                        return payments.lastPayment(request.phone());
+                        return payments.lastPayment(request.phone(), texts);
+                    } else if (input.equals("3")) {
+                        session.texts = texts.other();
+                        session.languageChosen = true;
                     } else {
-                        error = "Invalid choice.";
+                        error = texts.invalidChoice();
                     }
                 }
                 case BUSINESS -> {
@@ -92,11 +120,11 @@ public class UssdMenu {
                     if (business.isPresent()) {
                         frames.push(new Frame(Step.AMOUNT, business.get(), null, null));
                     } else {
-                        error = "Business number " + UssdText.echo(input) + " not found.";
+                        error = texts.businessNotFound(UssdText.echo(input));
                     }
                 }
                 case AMOUNT -> {
-                    error = amountError(input);
+                    error = amountError(input, texts);
                     if (error == null) {
                         Frame withAmount = new Frame(Step.AMOUNT, current.business(), new BigDecimal(input), null);
                         frames.push(withAmount.next(current.business().needsReference() ? Step.REFERENCE : Step.CONFIRM));
@@ -108,56 +136,57 @@ public class UssdMenu {
                     if (REFERENCE.matcher(reference).matches()) {
                         frames.push(new Frame(Step.CONFIRM, current.business(), current.amount(), reference));
                     } else {
-                        error = "Invalid reference. Use up to 20 letters or digits.";
+                        error = texts.invalidReference();
                     }
                 }
                 case CONFIRM -> {
                     if (input.equals("1")) {
-                        return payments.confirm(request, current.business(), current.amount(), current.reference());
+                        String receiptLanguage = session.languageChosen ? texts.code()
+                                : current.business().defaultLanguage();
+                        return payments.confirm(request, current.business(), current.amount(), current.reference(),
+                                texts, receiptLanguage);
                     } else if (input.equals("2")) {
-                        return "END Payment cancelled. Nothing was charged.";
+                        return "END " + texts.cancelled();
                     } else {
-                        error = "Invalid choice.";
+                        error = texts.invalidChoice();
                     }
                 }
                 default -> throw new IllegalStateException("Unknown USSD step " + current.step());
             }
         }
-        return screen(frames.peek(), error);
+        return screen(frames.peek(), error, session.texts);
     }
 
-    private String amountError(String input) {
-        String range = "Enter " + UssdText.shillings(limits.minAmount()) + " to "
-                + UssdText.shillings(limits.maxAmount()) + ".";
+    private String amountError(String input, UssdTexts texts) {
+        String min = UssdText.shillings(limits.minAmount());
+        String max = UssdText.shillings(limits.maxAmount());
         if (!WHOLE_SHILLINGS.matcher(input).matches()) {
-            return "Invalid amount. " + range;
+            return texts.invalidAmount(min, max);
         }
         BigDecimal amount = new BigDecimal(input);
         if (amount.compareTo(limits.minAmount()) < 0 || amount.compareTo(limits.maxAmount()) > 0) {
-            return "Amount out of range. " + range;
+            return texts.amountOutOfRange(min, max);
         }
         return null;
     }
 
-    private String screen(Frame frame, String error) {
+    private String screen(Frame frame, String error, UssdTexts texts) {
         String prefix = error == null ? "" : error + "\n";
         return "CON " + prefix + switch (frame.step()) {
-            case MAIN -> "Malipo\n1. Pay a business\n2. My last payment";
-            case BUSINESS -> "Enter business number:\n0 Back";
-            case AMOUNT -> "Pay " + UssdText.shorten(frame.business().displayName()) + "\nEnter amount ("
-                    + UssdText.kes(limits.minAmount()) + " to " + UssdText.shillings(limits.maxAmount())
-                    + "):\n0 Back";
-            case REFERENCE -> "Pay " + UssdText.shorten(frame.business().displayName()) + "\nEnter "
-                    + UssdText.shorten(frame.business().referenceLabel().orElse("account number")) + ":\n0 Back";
-            case CONFIRM -> confirmation(frame);
+            case MAIN -> texts.mainMenu();
+            case BUSINESS -> texts.businessPrompt();
+            case AMOUNT -> texts.amountPrompt(UssdText.shorten(frame.business().displayName()),
+                    UssdText.kes(limits.minAmount()), UssdText.shillings(limits.maxAmount()));
+            case REFERENCE -> texts.referencePrompt(UssdText.shorten(frame.business().displayName()),
+                    UssdText.shorten(frame.business().referenceLabel().orElse(texts.defaultReferenceLabel())));
+            case CONFIRM -> confirmation(frame, texts);
         };
     }
 
     /** Shows the amount the customer will be asked for, which includes no fee because the business pays it. */
-    private String confirmation(Frame frame) {
+    private String confirmation(Frame frame, UssdTexts texts) {
         Quote quote = Quote.of(Money.ceilShilling(frame.amount()), Tariff.BUSINESS_PAYS, limits);
-        String reference = frame.reference() == null ? "" : "\nRef: " + frame.reference();
-        return "Pay " + UssdText.kes(quote.value()) + " to " + UssdText.shorten(frame.business().displayName())
-                + reference + "\n1. Confirm\n2. Cancel\n0 Back";
+        return texts.confirmation(UssdText.kes(quote.value()), UssdText.shorten(frame.business().displayName()),
+                frame.reference());
     }
 }

@@ -21,6 +21,7 @@ import co.malipo.core.invoice.InvoiceState;
 import co.malipo.core.invoice.Money;
 import co.malipo.core.invoice.PushValidator;
 import co.malipo.core.invoice.ValidPush;
+import co.malipo.core.sms.SmsReceipts;
 import co.malipo.core.support.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jboss.logging.Logger;
@@ -30,6 +31,7 @@ import org.jboss.logging.Logger;
 public class UssdPayments {
 
     private static final Logger LOG = Logger.getLogger(UssdPayments.class);
+    // NOTE: the Kiswahili screen also shows English month abbreviations, for example "4 Dec".
     private static final DateTimeFormatter SHOWN_TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH)
             .withZone(ZoneId.of("Africa/Nairobi"));
 
@@ -41,10 +43,12 @@ public class UssdPayments {
     private final InvoiceService invoices;
     private final UssdConfirmations confirmations;
     private final Db db;
+    private final SmsReceipts receipts;
     private final GatewayConfig.Ussd settings;
 
     public UssdPayments(PushValidator validator, InvoiceService invoices, UssdConfirmations confirmations, Db db,
-            GatewayConfig config) {
+            SmsReceipts receipts, GatewayConfig config) {
+        this.receipts = receipts;
         this.validator = validator;
         this.invoices = invoices;
         this.confirmations = confirmations;
@@ -56,10 +60,12 @@ public class UssdPayments {
      * Creates the invoice of a confirmed payment, once per session. A repeated confirmation finds
      * the session's row in {@code ussd_confirmations} and returns the same reply. The push becomes
      * due after {@code malipo.ussd.push-delay}, by which time the USSD session has usually closed.
+     * {@code receiptLanguage} ({@code en} or {@code sw}) is stored for the receipt SMS.
      */
-    public String confirm(UssdRequest request, ChannelBusiness business, BigDecimal amount, String reference) {
-        String done = "END You will get an M-Pesa prompt to pay " + UssdText.kes(Money.ceilShilling(amount)) + " to "
-                + UssdText.shorten(business.displayName()) + ". Enter your M-Pesa PIN to complete.";
+    public String confirm(UssdRequest request, ChannelBusiness business, BigDecimal amount, String reference,
+            UssdTexts texts, String receiptLanguage) {
+        String amountText = UssdText.kes(Money.ceilShilling(amount));
+        String done = "END " + texts.promptComing(amountText, UssdText.shorten(business.displayName()));
         if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
             return done;
         }
@@ -72,6 +78,7 @@ public class UssdPayments {
             Invoice created = QuarkusTransaction.requiringNew().call(() -> {
                 Invoice invoice = invoices.createPush(push, settings.pushDelay());
                 confirmations.insert(request.sessionId(), invoice.id());
+                receipts.storeLanguage(invoice.id(), receiptLanguage);
                 return invoice;
             });
             LOG.infof("USSD session %s created invoice %s for business %s", request.sessionId(), created.id(),
@@ -88,13 +95,12 @@ public class UssdPayments {
             if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
                 return done;
             }
-            return "END You already have an open payment of " + UssdText.kes(Money.ceilShilling(amount)) + " to "
-                    + UssdText.shorten(business.displayName()) + ". Complete or cancel its M-Pesa prompt first.";
+            return "END " + texts.openPayment(amountText, UssdText.shorten(business.displayName()));
         }
     }
 
     /** Shows the newest invoice to this phone, from any merchant and channel. */
-    public String lastPayment(String phone) {
+    public String lastPayment(String phone, UssdTexts texts) {
         Optional<LastPayment> last = db.one("""
                 SELECT merchant.name, invoice.value, invoice.state, invoice.mpesa_reference, invoice.created_at
                 FROM invoices invoice JOIN merchants merchant ON merchant.id = invoice.merchant_id
@@ -104,20 +110,19 @@ public class UssdPayments {
                 """, row -> new LastPayment(row.getString(1), row.getBigDecimal(2), InvoiceState.valueOf(row.getString(3)),
                 row.getString(4), Db.instant(row, "created_at")), phone);
         if (last.isEmpty()) {
-            return "END You have no payments yet.";
+            return "END " + texts.noPayments();
         }
         LastPayment payment = last.get();
-        return "END Last payment: " + UssdText.kes(payment.value()) + " to " + UssdText.shorten(payment.merchantName())
-                + "\nOn " + SHOWN_TIME.format(payment.createdAt())
-                + "\nState: " + stateName(payment.state())
-                + "\nReceipt: " + (payment.receipt() == null ? "none" : payment.receipt());
+        return "END " + texts.lastPayment(UssdText.kes(payment.value()), UssdText.shorten(payment.merchantName()),
+                SHOWN_TIME.format(payment.createdAt()), stateName(payment.state(), texts),
+                payment.receipt() == null ? texts.noReceipt() : payment.receipt());
     }
 
-    private static String stateName(InvoiceState state) {
+    private static String stateName(InvoiceState state, UssdTexts texts) {
         return switch (state) {
-            case PENDING, PROCESSING -> "pending";
-            case COMPLETE -> "paid";
-            case FAILED -> "failed";
+            case PENDING, PROCESSING -> texts.pending();
+            case COMPLETE -> texts.paid();
+            case FAILED -> texts.failed();
         };
     }
 }

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 @Path("/ussd")
 public class UssdResource {
 
-    static final String UNAVAILABLE = "END Service temporarily unavailable. Please try again later.";
+    static final String UNAVAILABLE = "END " + UssdTexts.ENGLISH.unavailable();
     private static final Logger LOG = Logger.getLogger(UssdResource.class);
 
     private final UssdMenu menu;
@@ -41,7 +41,8 @@ public class UssdResource {
         Optional<String> phone = normalisePhone(phoneNumber);
         if (phone.isEmpty()) {
             LOG.warnf("USSD session %s: phoneNumber is not a Kenyan mobile number", sessionId);
-            return "END This service needs a Kenyan mobile number.";
+            // The session's language is unknown here, so the reply carries both.
+            return "END This service needs a Kenyan mobile number. Huduma hii inahitaji nambari ya simu ya Kenya.";
         }
         try {
             return menu.reply(new UssdRequest(sessionId, serviceCode, phone.get(), text, networkCode));

@@ -114,6 +114,29 @@ class SmsInboundTest {
         assertThat(receipt.length()).isLessThanOrEqualTo(160);
     }
 
+    @Test
+    void kiswahiliBusinessGetsKiswahiliReplies() {
+        NewMerchant merchant = merchantService.createMerchant("Duka la SMS Sw Ltd", "default");
+        QuarkusTransaction.requiringNew().run(() -> businesses.insert("6006", merchant.merchantId(), Environment.TEST,
+                "Duka la SMS Sw", false, null, "sw"));
+        String phone = "+254700000036";
+
+        assertThat(post(TOKEN, "ATXid_sw_0036a", phone, "PAY 6006 abc")).isEqualTo(200);
+        String invalid = awaitMessage(phone, "Kiasi");
+        assertThat(invalid).startsWith("Kiasi abc si sahihi. Weka 10 hadi 150,000. Kulipa tuma: PAY");
+        assertThat(invalid.length()).isLessThanOrEqualTo(160);
+
+        assertThat(post(TOKEN, "ATXid_sw_0036", phone, "PAY 6006 400")).isEqualTo(200);
+        assertThat(awaitMessage(phone, "Utapokea")).isEqualTo("Utapokea ombi la M-Pesa la kulipa KES 400 kwa Duka la SMS Sw."
+                + " Weka PIN yako ya M-Pesa ili kukamilisha.");
+
+        String receipt = awaitMessage(phone, "Umelipa ");
+        String mpesaReceipt = db.one("SELECT mpesa_reference FROM invoices WHERE phone = ?", row -> row.getString(1),
+                "254700000036").orElseThrow();
+        assertThat(receipt).startsWith("Umelipa KES 400 kwa Duka la SMS Sw Ltd. Risiti ya M-Pesa " + mpesaReceipt + ".");
+        assertThat(receipt.length()).isLessThanOrEqualTo(160);
+    }
+
     private int post(String token, String id, String from, String text) {
         return given().contentType("application/x-www-form-urlencoded")
                 .formParam("from", from).formParam("to", "40404").formParam("text", text)

@@ -34,7 +34,8 @@ import io.restassured.response.Response;
 @QuarkusTest
 class UssdFlowTest {
 
-    static final String MAIN_MENU = "CON Malipo\n1. Pay a business\n2. My last payment";
+    static final String MAIN_MENU = "CON Malipo\n1. Pay a business\n2. My last payment\n3. Kiswahili";
+    static final String MAIN_MENU_SW = "CON Malipo\n1. Lipa biashara\n2. Malipo yangu ya mwisho\n3. English";
     static final String BUSINESS_PROMPT = "CON Enter business number:\n0 Back";
 
     @Inject
@@ -103,7 +104,7 @@ class UssdFlowTest {
         assertThat(last).doesNotContain("Receipt: none");
         assertThat(pushCount("254700000020")).as("pushes after settling").isEqualTo(1);
 
-        String receipt = awaitReceipt("+254700000020");
+        String receipt = awaitReceipt("+254700000020", "Paid ");
         String mpesaReceipt = db.one("SELECT mpesa_reference FROM invoices WHERE id = ?", row -> row.getString(1),
                 invoice.id()).orElseThrow();
         assertThat(receipt).isEqualTo("Paid KES 500 to Mama Mboga Ltd. M-Pesa receipt " + mpesaReceipt
@@ -147,7 +148,7 @@ class UssdFlowTest {
                 .startsWith("CON Pay KES 500 to Prefill Shop");
         assertThat(post(session, phone, "1*9999999")).isEqualTo("CON Business number 9999999 not found.\n"
                 + "Enter business number:\n0 Back");
-        assertThat(post(session, phone, "7")).isEqualTo("CON Invalid choice.\nMalipo\n1. Pay a business\n2. My last payment");
+        assertThat(post(session, phone, "7")).isEqualTo("CON Invalid choice.\n" + MAIN_MENU.substring(4));
         assertThat(post(session, phone, "1*5011*500*9")).startsWith("CON Invalid choice.\nPay KES 500");
         assertThat(post(session, phone, "1*5011*500*00")).isEqualTo(MAIN_MENU);
         assertThat(post(session, phone, "1*5011*500*2")).isEqualTo("END Payment cancelled. Nothing was charged.");
@@ -203,8 +204,89 @@ class UssdFlowTest {
     }
 
     @Test
+    void kiswahiliWalkGetsKiswahiliReceipt() {
+        NewMerchant merchant = merchantService.createMerchant("Duka la Mama", "default");
+        addBusiness("5041", merchant.merchantId(), "Duka la Mama", false, null);
+        String session = "ATUid_test_0041";
+        String phone = "+254700000041";
+
+        assertThat(post(session, phone, "3")).isEqualTo(MAIN_MENU_SW);
+        assertThat(post(session, phone, "3*3")).as("second switch goes back to English").isEqualTo(MAIN_MENU);
+        assertThat(post(session, phone, "3*1")).isEqualTo("CON Weka nambari ya biashara:\n0 Rudi");
+        assertThat(post(session, phone, "3*1*0")).isEqualTo(MAIN_MENU_SW);
+        assertThat(post(session, phone, "3*1*9999999"))
+                .isEqualTo("CON Nambari ya biashara 9999999 haipatikani.\nWeka nambari ya biashara:\n0 Rudi");
+        assertThat(post(session, phone, "3*1*5041"))
+                .isEqualTo("CON Lipa Duka la Mama\nWeka kiasi (KES 10 hadi 150,000):\n0 Rudi");
+        assertThat(post(session, phone, "3*1*5041*abc")).startsWith("CON Kiasi si sahihi. Weka 10 hadi 150,000.\n");
+        assertThat(post(session, phone, "3*1*5041*5")).startsWith("CON Kiasi hakiruhusiwi.");
+        assertThat(post(session, phone, "3*1*5041*500"))
+                .isEqualTo("CON Lipa KES 500 kwa Duka la Mama\n1. Thibitisha\n2. Ghairi\n0 Rudi");
+        assertThat(post(session, phone, "3*1*5041*500*9")).startsWith("CON Chaguo si sahihi.\nLipa KES 500");
+        assertThat(post(session, phone, "3*1*5041*500*2")).isEqualTo("END Malipo yameghairiwa. Hujatozwa chochote.");
+        assertThat(post(session, phone, "3*7")).isEqualTo("CON Chaguo si sahihi.\n" + MAIN_MENU_SW.substring(4));
+
+        assertThat(post(session, phone, "3*1*5041*500*1")).isEqualTo("END Utapokea ombi la M-Pesa la kulipa KES 500"
+                + " kwa Duka la Mama. Weka PIN yako ya M-Pesa ili kukamilisha.");
+        List<StoredInvoice> stored = invoicesTo("254700000041");
+        assertThat(stored).hasSize(1);
+        String invoiceId = stored.get(0).id();
+        assertThat(db.one("SELECT language FROM invoice_languages WHERE invoice_id = ?", row -> row.getString(1),
+                invoiceId)).contains("sw");
+
+        awaitState(invoiceId, "COMPLETE");
+        String receipt = awaitReceipt("+254700000041", "Umelipa ");
+        String mpesaReceipt = db.one("SELECT mpesa_reference FROM invoices WHERE id = ?", row -> row.getString(1),
+                invoiceId).orElseThrow();
+        assertThat(receipt).isEqualTo("Umelipa KES 500 kwa Duka la Mama. Risiti ya M-Pesa " + mpesaReceipt
+                + ". Kumbukumbu ya Malipo " + invoiceId + ".");
+        assertThat(receipt.length()).isLessThanOrEqualTo(160);
+        String last = post("ATUid_test_0041b", phone, "3*2");
+        assertThat(last).startsWith("END Malipo ya mwisho: KES 500 kwa Duka la Mama\n");
+        assertThat(last).contains("Hali: yamelipwa");
+    }
+
+    @Test
+    void businessDefaultLanguageUsedWithoutChoice() {
+        NewMerchant merchant = merchantService.createMerchant("Swahili Default Shop", "default");
+        QuarkusTransaction.requiringNew().run(() -> businesses.insert("5042", merchant.merchantId(), Environment.TEST,
+                "Swahili Default", false, null, "sw"));
+
+        assertThat(post("ATUid_test_0042", "+254700000042", "1*5042*300*1")).startsWith("END You will get");
+
+        String invoiceId = invoicesTo("254700000042").get(0).id();
+        assertThat(db.one("SELECT language FROM invoice_languages WHERE invoice_id = ?", row -> row.getString(1),
+                invoiceId)).as("receipt language without a choice").contains("sw");
+        assertThat(post("ATUid_test_0042b", "+254700000042", "3*3*1*5042*300*1")).as("chosen English")
+                .startsWith("END You already have an open payment");
+    }
+
+    @Test
+    void longNamesFitOneScreenInKiswahili() {
+        NewMerchant merchant = merchantService.createMerchant("Long Name Duka", "default");
+        String longName = "Duka Kubwa Sana la Vifaa vya Ujenzi na Bidhaa Nyingine za Nairobi";
+        addBusiness("5043", merchant.merchantId(), longName, true, "Nambari ya akaunti ya mteja katika duka la vifaa");
+        String session = "ATUid_test_0043";
+        String phone = "+254700000043";
+
+        // post() checks every reply against the 160-character limit.
+        for (String text : List.of("3", "3*9", "3*1", "3*1*12345678901", "3*1*5043", "3*1*5043*abc", "3*1*5043*5",
+                "3*1*5043*150000", "3*1*5043*150000*x", "3*1*5043*150000*ABCDEFGHIJ0123456789",
+                "3*1*5043*150000*ABCDEFGHIJ0123456789*9", "3*1*5043*150000*ABCDEFGHIJ0123456789*2", "3*2")) {
+            assertThat(post(session, phone, text)).as(text).doesNotContain("Enter");
+        }
+        assertThat(post(session, phone, "3*1*5043*150000*ABCDEFGHIJ0123456789")).contains("KES 150,000");
+        assertThat(UssdTexts.KISWAHILI.unavailable().length() + 4).isLessThanOrEqualTo(160);
+        assertThat(UssdTexts.KISWAHILI.openPayment("KES 150,000", "x".repeat(UssdText.MAX_NAME_LENGTH)).length() + 4)
+                .isLessThanOrEqualTo(160);
+        assertThat(UssdTexts.KISWAHILI.lastPayment("KES 150,000", "x".repeat(UssdText.MAX_NAME_LENGTH),
+                "14 Dec 23:59", "hayakufaulu", "ABCDEFGHIJ").length() + 4).isLessThanOrEqualTo(160);
+    }
+
+    @Test
     void invalidPhoneEndsSession() {
-        assertThat(post("ATUid_test_0026", "12345", "")).isEqualTo("END This service needs a Kenyan mobile number.");
+        assertThat(post("ATUid_test_0026", "12345", "")).isEqualTo("END This service needs a Kenyan mobile number."
+                + " Huduma hii inahitaji nambari ya simu ya Kenya.");
     }
 
     private String post(String session, String phone, String text) {
@@ -262,11 +344,11 @@ class UssdFlowTest {
         return simulator.lastPushTo(phone).orElseThrow(() -> new AssertionError("no push to " + phone + " in 15 s"));
     }
 
-    private String awaitReceipt(String phone) {
+    private String awaitReceipt(String phone, String prefix) {
         long deadline = System.currentTimeMillis() + 15_000;
         while (System.currentTimeMillis() < deadline) {
             Optional<String> receipt = smsSimulator.receivedMessages().stream()
-                    .filter(message -> message.to().equals(phone) && message.message().startsWith("Paid "))
+                    .filter(message -> message.to().equals(phone) && message.message().startsWith(prefix))
                     .map(AfricasTalkingSimulator.ReceivedMessage::message).findFirst();
             if (receipt.isPresent()) {
                 return receipt.get();

@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Receipt messages to the customer when a USSD or SMS invoice completes or fails. API invoices get
- * none, because the merchant tells its own customers.
+ * none, because the merchant tells its own customers. The text is in Kiswahili when the invoice's
+ * {@code invoice_languages} row is {@code sw}, else in English.
  */
 @ApplicationScoped
 public class SmsReceipts {
@@ -43,9 +44,11 @@ public class SmsReceipts {
         try {
             String merchantName = db.one("SELECT name FROM merchants WHERE id = ?", row -> row.getString(1),
                     settled.merchantId()).orElse("the business");
+            boolean kiswahili = "sw".equals(db.one("SELECT language FROM invoice_languages WHERE invoice_id = ?",
+                    row -> row.getString(1), settled.id()).orElse("en"));
             String text = switch (settled.state()) {
-                case COMPLETE -> completedText(settled, merchantName);
-                case FAILED -> failedText(settled, merchantName);
+                case COMPLETE -> kiswahili ? completedTextSw(settled, merchantName) : completedText(settled, merchantName);
+                case FAILED -> kiswahili ? failedTextSw(settled, merchantName) : failedText(settled, merchantName);
                 default -> null;
             };
             if (text != null) {
@@ -55,6 +58,14 @@ public class SmsReceipts {
             LOG.errorf(e, "Receipt SMS for invoice %s not queued for phone %s", settled.id(),
                     PhoneNumbers.mask(settled.phone()));
         }
+    }
+
+    /**
+     * Stores the receipt language of a USSD or SMS invoice, {@code en} or {@code sw}, in the
+     * caller's transaction.
+     */
+    public void storeLanguage(String invoiceId, String language) {
+        db.update("INSERT INTO invoice_languages (invoice_id, language) VALUES (?, ?)", invoiceId, language);
     }
 
     static String completedText(Invoice invoice, String merchantName) {
@@ -68,6 +79,19 @@ public class SmsReceipts {
         String reason = invoice.failedReason() == null ? "the payment was not completed" : invoice.failedReason();
         return "Payment of " + kes(invoice.value()) + " to " + shorten(merchantName) + " failed: " + reason
                 + ". You were not charged.";
+    }
+
+    static String completedTextSw(Invoice invoice, String merchantName) {
+        BigDecimal paid = invoice.paidAmount() != null ? invoice.paidAmount() : invoice.value();
+        String receipt = invoice.mpesaReference() == null ? "inasubiri" : invoice.mpesaReference();
+        return "Umelipa " + kes(paid) + " kwa " + shorten(merchantName) + ". Risiti ya M-Pesa " + receipt
+                + ". Kumbukumbu ya Malipo " + invoice.id() + ".";
+    }
+
+    static String failedTextSw(Invoice invoice, String merchantName) {
+        String reason = invoice.failedReason() == null ? "malipo hayakukamilika" : invoice.failedReason();
+        return "Malipo ya " + kes(invoice.value()) + " kwa " + shorten(merchantName) + " hayakufaulu: " + reason
+                + ". Hukutozwa pesa.";
     }
 
     private static String kes(BigDecimal amount) {
