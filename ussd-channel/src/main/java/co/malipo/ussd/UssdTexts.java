@@ -1,7 +1,7 @@
 package co.malipo.ussd;
 
 /**
- * Every USSD screen and SMS reply in one language. {@link #ENGLISH} and {@link #KISWAHILI} hold the
+ * Every USSD screen and SMS reply in one language. {@link #ENGLISH} and {@link #KISWAHILI} contain the
  * strings, and each reply they build stays within 160 characters because names are cut by
  * {@link UssdText#shorten}. Amounts arrive already formatted.
  */
