@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: sets up PostgreSQL (deploy/pg-setup.sh), installs
-# the Node packages that IntaSendNodeSdkTest needs when node is present, then
-# runs mvn verify. Extra arguments go to mvn, for example:
+# Debian's chromium package when it is missing and the user is root, installs
+# the Node packages that IntaSendNodeSdkTest and PhonePageTest need when node
+# is present, then runs mvn verify. Extra arguments go to mvn, for example:
 #   deploy/test.sh -pl core
 #
 # The tests use DB_NAME, which defaults to DB_TEST_NAME (default malipo_test).
@@ -32,14 +33,30 @@ if [[ $DB_NAME == malipo ]]; then
 fi
 echo "test: tests use database $DB_NAME at $DB_HOST:$DB_PORT"
 
-node_dir=api/src/test/node
-if [[ -f $node_dir/package-lock.json ]]; then
+# PhonePageTest drives the ussd-channel phone page with Debian's chromium package.
+if [[ ! -x /usr/bin/chromium ]]; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "test: /usr/bin/chromium is missing, so installing Debian's chromium package (apt-get update -qq && apt-get install -y -qq chromium)"
+    apt-get update -qq
+    apt-get install -y -qq chromium
+  else
+    echo "test: /usr/bin/chromium is missing and this is not root with apt-get, so PhonePageTest will fail. Install the chromium package."
+  fi
+fi
+
+install_node_packages() {
+  local node_dir=$1 test_name=$2
+  if [[ ! -f $node_dir/package-lock.json ]]; then
+    return
+  fi
   if command -v node >/dev/null; then
     echo "test: installing the Node packages in $node_dir (npm ci)"
     (cd "$node_dir" && npm ci --no-audit --no-fund)
   else
-    echo "test: node was not found, so the Node packages in $node_dir were not installed and IntaSendNodeSdkTest will fail."
+    echo "test: node was not found, so the Node packages in $node_dir were not installed and $test_name will fail."
   fi
-fi
+}
+install_node_packages api/src/test/node IntaSendNodeSdkTest
+install_node_packages ussd-channel/src/test/node PhonePageTest
 
 mvn -B -ntp verify "$@"
