@@ -60,10 +60,10 @@ class PhonePageTest {
     void browserCompletesPayment() throws IOException, InterruptedException {
         requireBrowserTools();
         NewMerchant merchant = merchantService.createMerchant("Phone Page Shop", "default");
-        QuarkusTransaction.requiringNew().run(() -> businesses.insert("5041", merchant.merchantId(), Environment.TEST,
+        QuarkusTransaction.requiringNew().run(() -> businesses.insert("5091", merchant.merchantId(), Environment.TEST,
                 "Phone Page Shop", false, null, "en"));
 
-        String output = runScript("+254700000041", "5041");
+        String output = runScript("+254700000041", "5091");
 
         List<String> invoices = db.list("SELECT id FROM invoices WHERE phone = ?", row -> row.getString(1),
                 "254700000041");
