@@ -63,13 +63,13 @@ class PhonePageTest {
         QuarkusTransaction.requiringNew().run(() -> businesses.insert("5091", merchant.merchantId(), Environment.TEST,
                 "Phone Page Shop", false, null, "en"));
 
-        String output = runScript("+254700000041", "5091");
+        String output = runScript("+254700000091", "5091");
 
         List<String> invoices = db.list("SELECT id FROM invoices WHERE phone = ?", row -> row.getString(1),
-                "254700000041");
+                "254700000091");
         assertThat(invoices).as("invoices to the phone. Script output:%n%s", output).hasSize(1);
         long pushes = simulator.receivedPushes().stream()
-                .filter(body -> "254700000041".equals(body.path("PhoneNumber").asText()))
+                .filter(body -> "254700000091".equals(body.path("PhoneNumber").asText()))
                 .count();
         assertThat(pushes).as("pushes that reached the Daraja simulator").isEqualTo(1);
         assertThat(output).contains("inbox: Paid KES 500 to Phone Page Shop.");
