@@ -14,12 +14,12 @@ public class ApiException extends RuntimeException {
         this.body = body;
     }
 
-    /** An error whose body is {@code {"detail": message}}. */
+    /** Creates an error whose body is {@code {"detail": message}}. */
     public static ApiException detail(int status, String message) {
         return new ApiException(status, Map.of("detail", message));
     }
 
-    /** A 400 for one field, as {@code {"field": ["message"]}}. */
+    /** Creates a 400 for one field, as {@code {"field": ["message"]}}. */
     public static ApiException field(String field, String message) {
         return new ApiException(400, Map.of(field, java.util.List.of(message)));
     }

@@ -64,7 +64,7 @@ public class ErrorMappers {
         return response;
     }
 
-    /** The methods the path allows; every merchant API path takes only POST when the framework does not say. */
+    /** The methods the path allows; every merchant API path takes only POST when the framework does not list them. */
     private static String allowed(WebApplicationException e) {
         String allow = e.getResponse().getHeaderString("Allow");
         return allow == null || allow.isBlank() ? "POST" : allow;

@@ -209,7 +209,7 @@ public interface GatewayConfig {
         @WithDefault("35s")
         Duration slowReplyDelay();
 
-        /** Delay of the late success callback after a query answered 1037. Defaults to 20 s. */
+        /** Delay of the late success callback after a query returned 1037. Defaults to 20 s. */
         @WithDefault("20s")
         Duration lateCallbackDelay();
     }

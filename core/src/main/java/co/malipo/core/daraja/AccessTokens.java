@@ -99,7 +99,7 @@ class AccessTokens {
             DarajaError error = DarajaError.from(body);
             String detail = error == null ? "HTTP " + response.statusCode() : error.errorCode() + " " + error.errorMessage();
             boolean definite = response.statusCode() >= 400 && response.statusCode() < 500;
-            throw new TokenException(definite, "Daraja refused a token for account '" + accountName + "': " + detail);
+            throw new TokenException(definite, "Daraja rejected the token request for account '" + accountName + "': " + detail);
         }
 
         long expiresIn = parseExpiresIn(body.get("expires_in"));

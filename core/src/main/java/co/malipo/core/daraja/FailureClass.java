@@ -1,8 +1,8 @@
 package co.malipo.core.daraja;
 
-/** Who can fix a failed push: the customer, time, or the operator's configuration. */
+/** Party that can fix a failed push: the customer, time, or the operator's configuration. */
 public enum FailureClass {
-    /** The customer declined, mistyped the PIN, lacked funds or did not answer. */
+    /** The customer declined, mistyped the PIN, lacked funds or did not respond. */
     CUSTOMER_ACTION,
     /** A passing condition at Safaricom or on the customer's line; a new push later may succeed. */
     RETRYABLE,

@@ -1,6 +1,6 @@
 package co.malipo.core.daraja;
 
-/** What a {@code processrequest} call came to, in the terms the push worker acts on. */
+/** Outcome of a {@code processrequest} call, in the terms the push worker acts on. */
 public sealed interface PushReply {
 
     /** HTTP 200 with {@code ResponseCode} "0": the prompt is on its way. */
@@ -8,7 +8,7 @@ public sealed interface PushReply {
             implements PushReply {
     }
 
-    /** A definite rejection: Daraja said no and the customer was not prompted. */
+    /** A definite rejection: Daraja rejected the push and the customer was not prompted. */
     record Rejected(String errorCode, String errorMessage, int httpStatus, FailureClass failureClass, String body)
             implements PushReply {
     }

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public final class ResultCodes {
 
-    /** What one result code means. */
+    /** Meaning of one result code. */
     public record Entry(String code, String reason, String customerText, FailureClass failureClass) {
     }
 

@@ -1,6 +1,6 @@
 package co.malipo.core.invoice;
 
-/** Where an invoice came from. */
+/** Channel an invoice came from. */
 public enum Channel {
     API,
     USSD,

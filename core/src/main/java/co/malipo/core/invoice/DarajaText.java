@@ -12,7 +12,7 @@ public final class DarajaText {
     private DarajaText() {
     }
 
-    /** The merchant reference reduced to ASCII letters and digits, or the invoice id when nothing is left. */
+    /** Reduces the merchant reference to ASCII letters and digits, or returns the invoice id when nothing is left. */
     public static String accountReference(String apiRef, String invoiceId) {
         String cleaned = apiRef == null ? "" : apiRef.replaceAll("[^A-Za-z0-9]", "");
         if (cleaned.isEmpty()) {

@@ -51,7 +51,7 @@ public final class InvoiceView {
         };
     }
 
-    /** The customer object: a stable id per merchant and phone, and nulls for what is not collected. */
+    /** Builds the customer object: a stable id per merchant and phone, and nulls for what is not collected. */
     public static Map<String, Object> customer(Invoice invoice) {
         Map<String, Object> customer = new LinkedHashMap<>();
         customer.put("customer_id", invoice.customerId());

@@ -16,7 +16,7 @@ public final class Money {
         return amount.setScale(0, RoundingMode.CEILING).setScale(2, RoundingMode.UNNECESSARY);
     }
 
-    /** The fee on an amount: a percentage rounded up to the whole shilling. */
+    /** Computes the fee on an amount: a percentage rounded up to the whole shilling. */
     public static BigDecimal fee(BigDecimal amount, BigDecimal percent) {
         return ceilShilling(amount.multiply(percent).divide(HUNDRED, 10, RoundingMode.CEILING));
     }

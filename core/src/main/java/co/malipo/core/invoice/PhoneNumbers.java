@@ -9,7 +9,7 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
 /**
  * Kenyan mobile numbers, normalised to {@code 2547XXXXXXXX} or {@code 2541XXXXXXXX}. Parsing and
- * validity come from libphonenumber; numbers move between networks, so a non-Safaricom prefix is
+ * validity come from libphonenumber. Numbers move between networks, so a non-Safaricom prefix is
  * not rejected here and Daraja stays the authority on M-Pesa registration.
  */
 public final class PhoneNumbers {

@@ -2,7 +2,7 @@ package co.malipo.core.invoice;
 
 import java.util.Optional;
 
-/** Who pays the fee: {@code BUSINESS-PAYS} takes it from the net amount, {@code CUSTOMER-PAYS} adds it to the prompt. */
+/** Fee payer: {@code BUSINESS-PAYS} takes the fee from the net amount, {@code CUSTOMER-PAYS} adds it to the prompt. */
 public enum Tariff {
     BUSINESS_PAYS("BUSINESS-PAYS"),
     CUSTOMER_PAYS("CUSTOMER-PAYS");

@@ -46,7 +46,7 @@ public final class ApiKeys {
         return Optional.empty();
     }
 
-    /** The first characters of a key, safe to show and log. */
+    /** Returns the first characters of a key, safe to show and log. */
     public static String displayPrefix(String key) {
         int keep = Math.min(key.length(), key.lastIndexOf('_') + 5);
         return key.substring(0, Math.max(keep, 0)) + "...";

@@ -7,7 +7,7 @@ public enum Environment {
     TEST,
     LIVE;
 
-    /** The segment used in key prefixes: {@code test} or {@code live}. */
+    /** Returns the segment used in key prefixes: {@code test} or {@code live}. */
     public String keySegment() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -57,7 +57,7 @@ public class PushJobs {
 
     /**
      * Claims up to {@code limit} due jobs, at most one per phone, each holding its phone for
-     * {@code holdWindow}. Rows another instance holds are skipped, not waited for. Jobs found
+     * {@code holdWindow}. Rows another instance has locked are skipped, not waited for. Jobs found
      * waiting for another invoice's prompt for the first time get a PUSH_HELD timeline entry.
      * Call in one transaction.
      */

@@ -38,7 +38,7 @@ public class PushWorker {
         this.sender = sender;
         this.config = config.push();
         this.clock = clock;
-        // A push in flight waits up to the Daraja read timeout, so each holds one slot of its own.
+        // A push in flight waits up to the Daraja read timeout, so each occupies one slot of its own.
         this.dispatcher = new SlotDispatcher<>("push", this.config.concurrency(), this::claim, sender::send,
                 PushJobs.Claim::invoiceId);
     }

@@ -38,7 +38,7 @@ public final class Ids {
         return random(BASE62, 32);
     }
 
-    /** An unguessable URL-safe token of 32 base62 characters (about 190 bits). */
+    /** Creates an unguessable URL-safe token of 32 base62 characters (about 190 bits). */
     public static String token() {
         return random(BASE62, 32);
     }

@@ -122,7 +122,7 @@ public class WebhookSender {
         }
     }
 
-    /** The body as sent: the stored invoice object plus the endpoint's challenge, the event id and its sequence. */
+    /** Builds the body as sent: the stored invoice object plus the endpoint's challenge, the event id and its sequence. */
     private byte[] body(DeliveryRepository.Claimed delivery) {
         try {
             ObjectNode payload = (ObjectNode) mapper.readTree(delivery.payload());
