@@ -20,6 +20,7 @@ import co.malipo.core.daraja.UnreadableResultException;
 import co.malipo.core.invoice.Invoice;
 import co.malipo.core.invoice.InvoiceRepository;
 import co.malipo.core.invoice.TimelineRepository;
+import co.malipo.core.observability.InvoiceMetrics;
 import co.malipo.core.reconcile.Reconciler;
 import co.malipo.core.support.JsonText;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -59,11 +60,12 @@ public class CallbackService {
     private final AttentionRepository attention;
     private final DarajaClient daraja;
     private final GatewayConfig config;
+    private final InvoiceMetrics metrics;
     private final Clock clock;
 
     public CallbackService(CallbackRepository callbacks, InvoiceRepository invoices, TimelineRepository timeline,
             Reconciler reconciler, AttentionRepository attention, DarajaClient daraja, GatewayConfig config,
-            Clock clock) {
+            InvoiceMetrics metrics, Clock clock) {
         this.callbacks = callbacks;
         this.invoices = invoices;
         this.timeline = timeline;
@@ -71,6 +73,7 @@ public class CallbackService {
         this.attention = attention;
         this.daraja = daraja;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -189,6 +192,9 @@ public class CallbackService {
             default -> Outcome.APPLIED;
         };
         callbacks.markOutcome(id, outcome.name(), invoice.id(), checkoutRequestId, result.resultCode(), now);
+        if (outcome != Outcome.DUPLICATE) {
+            metrics.recordCallback(invoice, now);
+        }
         LOG.infof("Callback %d for invoice %s: result %s, %s", id, invoice.id(), result.resultCode(), decision);
         return outcome;
     }

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.observability.ProviderStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -31,10 +32,12 @@ public class DarajaClient {
     private final Clock clock;
     private final HttpClient http;
     private final AccessTokens tokens;
+    private final ProviderStatus providers;
 
-    public DarajaClient(GatewayConfig gateway, Clock clock, MeterRegistry meters) {
+    public DarajaClient(GatewayConfig gateway, Clock clock, MeterRegistry meters, ProviderStatus providers) {
         this.config = gateway.daraja();
         this.clock = clock;
+        this.providers = providers;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
@@ -94,6 +97,19 @@ public class DarajaClient {
     }
 
     private Exchange post(String accountName, GatewayConfig.Account account, String path, String json) {
+        Exchange exchange = exchange(accountName, account, path, json);
+        // An error body with an error code counts as an answer, even on HTTP 500, because Daraja is up and rejected the request.
+        if (exchange.failure() != null) {
+            providers.recordFailure(ProviderStatus.Provider.DARAJA, exchange.failure());
+        } else if (exchange.status() >= 500 && DarajaError.from(exchange.json()) == null) {
+            providers.recordFailure(ProviderStatus.Provider.DARAJA, "HTTP " + exchange.status() + " without an error code");
+        } else {
+            providers.recordAnswer(ProviderStatus.Provider.DARAJA);
+        }
+        return exchange;
+    }
+
+    private Exchange exchange(String accountName, GatewayConfig.Account account, String path, String json) {
         String rejected = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             String token;

@@ -22,6 +22,7 @@ import co.malipo.core.invoice.InvoiceState;
 import co.malipo.core.invoice.PhoneNumbers;
 import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.merchant.Environment;
+import co.malipo.core.observability.InvoiceMetrics;
 import co.malipo.core.support.JsonText;
 import co.malipo.core.webhook.WebhookOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,11 +47,12 @@ public class PushSender {
     private final AttentionRepository attention;
     private final GatewayConfig config;
     private final MeterRegistry meters;
+    private final InvoiceMetrics invoiceMetrics;
     private final Clock clock;
 
     public PushSender(DarajaClient daraja, InvoiceRepository invoices, TimelineRepository timeline, PushJobs jobs,
             PhonePrompts phones, WebhookOutbox outbox, AttentionRepository attention, GatewayConfig config,
-            MeterRegistry meters, Clock clock) {
+            MeterRegistry meters, InvoiceMetrics invoiceMetrics, Clock clock) {
         this.daraja = daraja;
         this.invoices = invoices;
         this.timeline = timeline;
@@ -60,6 +62,7 @@ public class PushSender {
         this.attention = attention;
         this.config = config;
         this.meters = meters;
+        this.invoiceMetrics = invoiceMetrics;
         this.clock = clock;
     }
 
@@ -151,6 +154,7 @@ public class PushSender {
         }
         if (locked.state() == InvoiceState.PENDING && locked.checkoutRequestId() == null) {
             invoices.markFailed(invoice.id(), rejected.errorCode(), reason, rejected.failureClass().name(), now);
+            invoiceMetrics.recordSettled(locked, InvoiceState.FAILED, now);
             outbox.add(invoice.id(), now);
             // A definite rejection means no prompt is open for this push, so the phone is free.
             phones.release(locked);
@@ -176,6 +180,7 @@ public class PushSender {
         if (locked.state() == InvoiceState.PENDING) {
             invoices.markFailed(invoiceId, "NOT_SENT", "The gateway could not reach M-Pesa; the customer was not prompted.",
                     FailureClass.RETRYABLE.name(), now);
+            invoiceMetrics.recordSettled(locked, InvoiceState.FAILED, now);
             outbox.add(invoiceId, now);
             phones.release(locked);
         }

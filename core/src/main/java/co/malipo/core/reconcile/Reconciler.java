@@ -16,6 +16,7 @@ import co.malipo.core.invoice.InvoiceRepository;
 import co.malipo.core.invoice.InvoiceState;
 import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.ledger.LedgerRepository;
+import co.malipo.core.observability.InvoiceMetrics;
 import co.malipo.core.push.PhonePrompts;
 import co.malipo.core.sms.SmsReceipts;
 import co.malipo.core.support.JsonText;
@@ -50,11 +51,12 @@ public class Reconciler {
     private final AttentionRepository attention;
     private final PhonePrompts phones;
     private final SmsReceipts receipts;
+    private final InvoiceMetrics metrics;
     private final Clock clock;
 
     public Reconciler(InvoiceRepository invoices, TimelineRepository timeline, LedgerRepository ledger,
             WebhookOutbox outbox, AttentionRepository attention, PhonePrompts phones, SmsReceipts receipts,
-            Clock clock) {
+            InvoiceMetrics metrics, Clock clock) {
         this.invoices = invoices;
         this.timeline = timeline;
         this.ledger = ledger;
@@ -62,6 +64,7 @@ public class Reconciler {
         this.attention = attention;
         this.phones = phones;
         this.receipts = receipts;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -69,10 +72,16 @@ public class Reconciler {
     public Decision apply(Invoice invoice, StkResult result, String source, String payload) {
         Instant now = clock.instant();
         invoices.touchEvidence(invoice.id(), now);
-        if (result.isSuccess()) {
-            return applySuccess(invoice, result, source, payload, now);
+        Decision decision = result.isSuccess()
+                ? applySuccess(invoice, result, source, payload, now)
+                : applyFailure(invoice, result, source, payload, now);
+        switch (decision) {
+            case COMPLETED, COMPLETED_LATE -> metrics.recordSettled(invoice, InvoiceState.COMPLETE, now);
+            case FAILED -> metrics.recordSettled(invoice, InvoiceState.FAILED, now);
+            default -> {
+            }
         }
-        return applyFailure(invoice, result, source, payload, now);
+        return decision;
     }
 
     private Decision applySuccess(Invoice invoice, StkResult result, String source, String payload, Instant now) {

@@ -18,6 +18,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import co.malipo.core.attention.AttentionRepository;
 import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.invoice.PhoneNumbers;
+import co.malipo.core.observability.ProviderStatus;
 import co.malipo.core.support.JsonText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -42,6 +43,7 @@ public class SmsSender {
     private final AfricasTalkingClient client;
     private final AttentionRepository attention;
     private final MeterRegistry meters;
+    private final ProviderStatus providers;
     private final Clock clock;
     private final GatewayConfig.Sms config;
     private final Duration lease;
@@ -53,11 +55,12 @@ public class SmsSender {
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
 
     public SmsSender(SmsRepository repository, AfricasTalkingClient client, AttentionRepository attention,
-            MeterRegistry meters, Clock clock, GatewayConfig config) {
+            MeterRegistry meters, ProviderStatus providers, Clock clock, GatewayConfig config) {
         this.repository = repository;
         this.client = client;
         this.attention = attention;
         this.meters = meters;
+        this.providers = providers;
         this.clock = clock;
         this.config = config.sms();
         // One claim is sent one message after another, each within the client's timeouts.
@@ -112,10 +115,21 @@ public class SmsSender {
 
     private void sendOne(SmsRepository.SmsMessage message) {
         SendResult result = client.send(List.of("+" + message.phone()), message.body());
+        recordProviderStatus(result);
         Instant now = clock.instant();
         SmsDecision decision = SmsDecision.of(result, message.attempts(), config.retryDelays(), now);
         QuarkusTransaction.requiringNew().run(() -> apply(message, decision, now));
         meters.counter("malipo.sms.attempts", "outcome", decision.getClass().getSimpleName().toLowerCase()).increment();
+    }
+
+    private void recordProviderStatus(SendResult result) {
+        if (result instanceof SendResult.Transient failed) {
+            providers.recordFailure(ProviderStatus.Provider.AFRICAS_TALKING, failed.reason());
+        } else if (result instanceof SendResult.ConfigurationError failed) {
+            providers.recordFailure(ProviderStatus.Provider.AFRICAS_TALKING, failed.reason());
+        } else {
+            providers.recordAnswer(ProviderStatus.Provider.AFRICAS_TALKING);
+        }
     }
 
     private void apply(SmsRepository.SmsMessage message, SmsDecision decision, Instant now) {

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import co.malipo.core.attention.AttentionRepository;
 import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.support.JsonText;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jboss.logging.Logger;
 
@@ -39,15 +40,17 @@ public class WebhookSender {
     private final AttentionRepository attention;
     private final GatewayConfig.Webhooks config;
     private final ObjectMapper mapper;
+    private final MeterRegistry meters;
     private final Clock clock;
     private final HttpClient http;
 
     public WebhookSender(DeliveryRepository deliveries, AttentionRepository attention, GatewayConfig config,
-            ObjectMapper mapper, Clock clock) {
+            ObjectMapper mapper, MeterRegistry meters, Clock clock) {
         this.deliveries = deliveries;
         this.attention = attention;
         this.config = config.webhooks();
         this.mapper = mapper;
+        this.meters = meters;
         this.clock = clock;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(this.config.connectTimeout())
@@ -99,6 +102,7 @@ public class WebhookSender {
     private void record(DeliveryRepository.Claimed delivery, Integer status, String error, long latency) {
         Instant now = clock.instant();
         deliveries.recordAttempt(delivery.deliveryId(), now, status, latency, error);
+        meters.counter("malipo.webhooks.attempts", "outcome", error == null ? "delivered" : "failed").increment();
         if (error == null) {
             deliveries.markDelivered(delivery.deliveryId(), now);
             deliveries.resetFailures(delivery.endpointId(), now);
@@ -110,6 +114,7 @@ public class WebhookSender {
         int failures = deliveries.countFailure(delivery.endpointId(), now);
         int threshold = config.disableAfterFailures();
         if (failures >= threshold && deliveries.disable(delivery.endpointId(), now)) {
+            meters.counter("malipo.webhooks.endpoints.disabled").increment();
             attention.open("webhook_endpoint", delivery.endpointId(), AttentionRepository.Kind.WEBHOOK_ENDPOINT_DISABLED,
                     JsonText.of(Map.of("consecutive_failures", failures, "last_error", error)), now);
             LOG.errorf("Webhook endpoint %s disabled after %d consecutive failures; last error: %s",

@@ -41,6 +41,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.observability.ProviderStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,7 +90,8 @@ class DarajaClientTest {
     }
 
     private static DarajaClient client(GatewayConfig config, Clock clock) {
-        return new DarajaClient(config, clock, new SimpleMeterRegistry());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new DarajaClient(config, clock, meters, new ProviderStatus(clock, meters, 3));
     }
 
     private static StkPushRequest push() {

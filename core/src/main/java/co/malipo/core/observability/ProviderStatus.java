@@ -1,0 +1,103 @@
+package co.malipo.core.observability;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Whether Daraja and Africa's Talking answered this instance's recent calls. A provider is down
+ * after {@code malipo.providers.down-after-failures} calls in a row (3 by default) failed without
+ * an answer, and up again after the next answer. The status is in memory and per instance, so an
+ * app that never calls a provider reports it up with no calls.
+ *
+ * <p>It feeds the {@code providers} health group and the {@code malipo_provider_up} gauge, never
+ * readiness: a provider outage must not take the callback endpoint out of service.
+ */
+@ApplicationScoped
+public class ProviderStatus {
+
+    private static final Logger LOG = Logger.getLogger(ProviderStatus.class);
+
+    /** The remote services Malipo calls. */
+    public enum Provider {
+        DARAJA,
+        AFRICAS_TALKING;
+
+        /** Tag value and health check name: {@code daraja} or {@code africas-talking}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** What is known about one provider: the failures in a row, the last answer and the last failure. */
+    public record State(int consecutiveFailures, Instant lastAnswerAt, Instant lastFailureAt, String lastFailure) {
+    }
+
+    private final Clock clock;
+    private final int downAfterFailures;
+    private final Map<Provider, AtomicReference<State>> states = new EnumMap<>(Provider.class);
+
+    @Inject
+    public ProviderStatus(Clock clock, MeterRegistry meters,
+            @ConfigProperty(name = "malipo.providers.down-after-failures", defaultValue = "3") int downAfterFailures) {
+        if (downAfterFailures < 1) {
+            throw new IllegalArgumentException("malipo.providers.down-after-failures must be at least 1, but is "
+                    + downAfterFailures);
+        }
+        this.clock = clock;
+        this.downAfterFailures = downAfterFailures;
+        for (Provider provider : Provider.values()) {
+            AtomicReference<State> state = new AtomicReference<>(new State(0, null, null, null));
+            states.put(provider, state);
+            Gauge.builder("malipo.provider.up", this, status -> status.isUp(provider) ? 1 : 0)
+                    .description("1 while the provider answers this instance's calls, 0 after "
+                            + downAfterFailures + " failed calls in a row")
+                    .tag("provider", provider.label())
+                    .register(meters);
+        }
+    }
+
+    /** Records that the provider answered, whatever the answer said. */
+    public void recordAnswer(Provider provider) {
+        Instant now = clock.instant();
+        State before = states.get(provider).getAndUpdate(
+                state -> new State(0, now, state.lastFailureAt(), state.lastFailure()));
+        if (before.consecutiveFailures() >= downAfterFailures) {
+            LOG.infof("%s answers again after %d failed calls", provider.label(), before.consecutiveFailures());
+        }
+    }
+
+    /** Records a call that got no usable answer: no connection, a timeout, an unreadable 5xx or refused credentials. */
+    public void recordFailure(Provider provider, String reason) {
+        Instant now = clock.instant();
+        State after = states.get(provider).updateAndGet(
+                state -> new State(state.consecutiveFailures() + 1, state.lastAnswerAt(), now, reason));
+        if (after.consecutiveFailures() == downAfterFailures) {
+            LOG.errorf("%s is down for this instance after %d failed calls in a row; last failure: %s",
+                    provider.label(), after.consecutiveFailures(), reason);
+        }
+    }
+
+    public boolean isUp(Provider provider) {
+        return states.get(provider).get().consecutiveFailures() < downAfterFailures;
+    }
+
+    public State state(Provider provider) {
+        return states.get(provider).get();
+    }
+
+    public int downAfterFailures() {
+        return downAfterFailures;
+    }
+}
