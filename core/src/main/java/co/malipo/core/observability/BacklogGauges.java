@@ -13,6 +13,7 @@ import co.malipo.core.invoice.InvoiceState;
 import co.malipo.core.support.Db;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import org.jboss.logging.Logger;
 
@@ -22,6 +23,8 @@ import org.jboss.logging.Logger;
  * so scrapes cost the database nothing. Every instance counts the same shared tables, so
  * dashboards should take {@code max} over instances, not {@code sum}.
  */
+// Created at start, so that its gauges exist from the first scrape.
+@Startup
 @ApplicationScoped
 public class BacklogGauges {
 

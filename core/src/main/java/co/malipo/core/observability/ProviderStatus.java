@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -24,6 +25,8 @@ import org.jboss.logging.Logger;
  * <p>It feeds the {@code providers} health group and the {@code malipo_provider_up} gauge, never
  * readiness: a provider outage must not take the callback endpoint out of service.
  */
+// Created at start, so that its gauges exist from the first scrape.
+@Startup
 @ApplicationScoped
 public class ProviderStatus {
 
