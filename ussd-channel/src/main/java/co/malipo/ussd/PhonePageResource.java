@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.simulator.AfricasTalkingSimulator;
 import co.malipo.core.simulator.AfricasTalkingSimulator.ReceivedMessage;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Test-mode phone page: a browser form that posts to {@code /ussd} as Africa's Talking does, and
@@ -33,6 +34,7 @@ public class PhonePageResource {
     static final String PAGE_RESOURCE = "phone-page/index.html";
 
     /** One SMS that the simulator accepted for the requested phone. */
+    @RegisterForReflection
     public record PhoneMessage(String from, String message) {
     }
 
