@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.observability.ProviderStatus;
+import co.malipo.core.simulator.SimulatorSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -98,6 +99,10 @@ public class DarajaClient {
 
     private Exchange post(String accountName, GatewayConfig.Account account, String path, String json) {
         Exchange exchange = exchange(accountName, account, path, json);
+        if (SimulatorSettings.ACCOUNT.equals(accountName)) {
+            // The simulator is part of Malipo, so its answers must not hide a live Daraja outage.
+            return exchange;
+        }
         // An error body with an error code counts as an answer, even on HTTP 500, because Daraja is up and rejected the request.
         if (exchange.failure() != null) {
             providers.recordFailure(ProviderStatus.Provider.DARAJA, exchange.failure());

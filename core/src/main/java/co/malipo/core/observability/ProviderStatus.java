@@ -17,10 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Whether Daraja and Africa's Talking answered this instance's recent calls. A provider is down
- * after {@code malipo.providers.down-after-failures} calls in a row (3 by default) failed without
- * an answer, and up again after the next answer. The status is in memory and per instance, so an
- * app that never calls a provider reports it up with no calls.
+ * Whether Daraja and Africa's Talking answered this instance's recent calls. Calls to the Daraja
+ * simulator's account do not count. A provider is down after
+ * {@code malipo.providers.down-after-failures} calls in a row (3 by default) failed without an
+ * answer, and up again after the next answer. The status is in memory and per instance, so an app
+ * that never calls a provider reports it up with no calls.
  *
  * <p>It feeds the {@code providers} health group and the {@code malipo_provider_up} gauge, never
  * readiness: a provider outage must not take the callback endpoint out of service.

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class DarajaProviderStatusTest {
 
     private static final Instant NOW = Instant.parse("2024-03-02T10:30:00Z");
+    private static final String LIVE = "default";
 
     private WireMockServer daraja;
     private SimpleMeterRegistry meters;
@@ -42,8 +45,7 @@ class DarajaProviderStatusTest {
         MutableClock clock = new MutableClock(NOW);
         meters = new SimpleMeterRegistry();
         providers = new ProviderStatus(clock, meters, 3);
-        client = new DarajaClient(TestGatewayConfig.simulatorAt("http://127.0.0.1:" + daraja.port()), clock, meters,
-                providers);
+        client = new DarajaClient(liveAccountAt("http://127.0.0.1:" + daraja.port()), clock, meters, providers);
         daraja.stubFor(get(urlPathEqualTo("/oauth/v1/generate")).withQueryParam("grant_type",
                 equalTo("client_credentials")).willReturn(okJson(Fixtures.read("oauth-token.json"))));
     }
@@ -53,13 +55,23 @@ class DarajaProviderStatusTest {
         daraja.stop();
     }
 
+    /** Builds settings with one account named {@link #LIVE} at {@code baseUrl}, because the simulator's account is not counted. */
+    private static TestGatewayConfig liveAccountAt(String baseUrl) {
+        TestGatewayConfig base = TestGatewayConfig.simulatorAt(baseUrl);
+        TestGatewayConfig.TestDaraja daraja = new TestGatewayConfig.TestDaraja(
+                Map.of(LIVE, TestGatewayConfig.account(baseUrl)), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(60));
+        return new TestGatewayConfig(base.payments(), base.callback(), daraja, base.push(), base.simulator(), base.demo(),
+                base.api(), base.reconcile(), base.webhooks(), base.sms(), base.ussd());
+    }
+
     private void stubPush(ResponseDefinitionBuilder response) {
         daraja.stubFor(post(urlEqualTo("/mpesa/stkpush/v1/processrequest")).willReturn(response));
     }
 
     private void pushTimes(int times) {
         for (int i = 0; i < times; i++) {
-            client.push(TestGatewayConfig.ACCOUNT, new StkPushRequest(100, "254700000001",
+            client.push(LIVE, new StkPushRequest(100, "254700000001",
                     "http://127.0.0.1:8080/daraja/callback/token", "INV1", "Pay"));
         }
     }
@@ -107,10 +119,10 @@ class DarajaProviderStatusTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closed = socket.getLocalPort();
         }
-        DarajaClient unreachable = new DarajaClient(TestGatewayConfig.simulatorAt("http://127.0.0.1:" + closed),
-                new MutableClock(NOW), meters, providers);
+        DarajaClient unreachable = new DarajaClient(liveAccountAt("http://127.0.0.1:" + closed), new MutableClock(NOW),
+                meters, providers);
         for (int i = 0; i < 3; i++) {
-            unreachable.push(TestGatewayConfig.ACCOUNT, new StkPushRequest(100, "254700000001",
+            unreachable.push(LIVE, new StkPushRequest(100, "254700000001",
                     "http://127.0.0.1:8080/daraja/callback/token", "INV1", "Pay"));
         }
         assertThat(providers.isUp(Provider.DARAJA)).isFalse();
@@ -121,5 +133,22 @@ class DarajaProviderStatusTest {
 
         assertThat(providers.isUp(Provider.DARAJA)).isTrue();
         assertThat(upGauge()).isEqualTo(1.0);
+    }
+
+    @Test
+    void simulatorAccountNotCounted() throws IOException {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        DarajaClient simulator = new DarajaClient(TestGatewayConfig.simulatorAt("http://127.0.0.1:" + closed),
+                new MutableClock(NOW), meters, providers);
+        for (int i = 0; i < 3; i++) {
+            simulator.push(TestGatewayConfig.ACCOUNT, new StkPushRequest(100, "254700000001",
+                    "http://127.0.0.1:8080/daraja/callback/token", "INV1", "Pay"));
+        }
+
+        assertThat(providers.isUp(Provider.DARAJA)).isTrue();
+        assertThat(providers.state(Provider.DARAJA).consecutiveFailures()).isZero();
     }
 }
