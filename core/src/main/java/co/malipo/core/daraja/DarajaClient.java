@@ -100,16 +100,17 @@ public class DarajaClient {
     private Exchange post(String accountName, GatewayConfig.Account account, String path, String json) {
         Exchange exchange = exchange(accountName, account, path, json);
         if (SimulatorSettings.ACCOUNT.equals(accountName)) {
-            // The simulator is part of Malipo, so its answers must not hide a live Daraja outage.
+            // The simulator is part of Malipo, so its replies must not hide a live Daraja outage.
             return exchange;
         }
-        // An error body with an error code counts as an answer, even on HTTP 500, because Daraja is up and rejected the request.
+        // An error body with an error code counts as a reply, even on HTTP 500, because Daraja is up
+        // and rejected the request.
         if (exchange.failure() != null) {
             providers.recordFailure(ProviderStatus.Provider.DARAJA, exchange.failure());
         } else if (exchange.status() >= 500 && DarajaError.from(exchange.json()) == null) {
             providers.recordFailure(ProviderStatus.Provider.DARAJA, "HTTP " + exchange.status() + " without an error code");
         } else {
-            providers.recordAnswer(ProviderStatus.Provider.DARAJA);
+            providers.recordReply(ProviderStatus.Provider.DARAJA);
         }
         return exchange;
     }

@@ -28,8 +28,8 @@ public final class ProviderHealthChecks {
                 .status(status.isUp(provider))
                 .withData("consecutive_failures", state.consecutiveFailures())
                 .withData("down_after_failures", status.downAfterFailures());
-        if (state.lastAnswerAt() != null) {
-            response.withData("last_answer_at", state.lastAnswerAt().toString());
+        if (state.lastReplyAt() != null) {
+            response.withData("last_reply_at", state.lastReplyAt().toString());
         }
         if (state.lastFailureAt() != null) {
             response.withData("last_failure_at", state.lastFailureAt().toString());

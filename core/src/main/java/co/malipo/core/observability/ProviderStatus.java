@@ -17,10 +17,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Whether Daraja and Africa's Talking answered this instance's recent calls. Calls to the Daraja
+ * Whether Daraja and Africa's Talking replied to this instance's recent calls. Calls to the Daraja
  * simulator's account do not count. A provider is down after
- * {@code malipo.providers.down-after-failures} calls in a row (3 by default) failed without an
- * answer, and up again after the next answer. The status is in memory and per instance, so an app
+ * {@code malipo.providers.down-after-failures} calls in a row (3 by default) failed without a
+ * reply, and up again after the next reply. The status is in memory and per instance, so an app
  * that never calls a provider reports it up with no calls.
  *
  * <p>It feeds the {@code providers} health group and the {@code malipo_provider_up} gauge, never
@@ -44,8 +44,8 @@ public class ProviderStatus {
         }
     }
 
-    /** What is known about one provider: the failures in a row, the last answer and the last failure. */
-    public record State(int consecutiveFailures, Instant lastAnswerAt, Instant lastFailureAt, String lastFailure) {
+    /** What is known about one provider: the failures in a row, the last reply and the last failure. */
+    public record State(int consecutiveFailures, Instant lastReplyAt, Instant lastFailureAt, String lastFailure) {
     }
 
     private final Clock clock;
@@ -65,28 +65,28 @@ public class ProviderStatus {
             AtomicReference<State> state = new AtomicReference<>(new State(0, null, null, null));
             states.put(provider, state);
             Gauge.builder("malipo.provider.up", this, status -> status.isUp(provider) ? 1 : 0)
-                    .description("1 while the provider answers this instance's calls, 0 after "
+                    .description("1 while the provider replies to this instance's calls, 0 after "
                             + downAfterFailures + " failed calls in a row")
                     .tag("provider", provider.label())
                     .register(meters);
         }
     }
 
-    /** Records that the provider answered, whatever the answer said. */
-    public void recordAnswer(Provider provider) {
+    /** Records that the provider replied, whatever the reply said. */
+    public void recordReply(Provider provider) {
         Instant now = clock.instant();
         State before = states.get(provider).getAndUpdate(
                 state -> new State(0, now, state.lastFailureAt(), state.lastFailure()));
         if (before.consecutiveFailures() >= downAfterFailures) {
-            LOG.infof("%s answers again after %d failed calls", provider.label(), before.consecutiveFailures());
+            LOG.infof("%s replies again after %d failed calls", provider.label(), before.consecutiveFailures());
         }
     }
 
-    /** Records a call that got no usable answer: no connection, a timeout, an unreadable 5xx or refused credentials. */
+    /** Records a call that got no usable reply: no connection, a timeout, an unreadable 5xx or refused credentials. */
     public void recordFailure(Provider provider, String reason) {
         Instant now = clock.instant();
         State after = states.get(provider).updateAndGet(
-                state -> new State(state.consecutiveFailures() + 1, state.lastAnswerAt(), now, reason));
+                state -> new State(state.consecutiveFailures() + 1, state.lastReplyAt(), now, reason));
         if (after.consecutiveFailures() == downAfterFailures) {
             LOG.errorf("%s is down for this instance after %d failed calls in a row; last failure: %s",
                     provider.label(), after.consecutiveFailures(), reason);

@@ -128,7 +128,7 @@ public class SmsSender {
         } else if (result instanceof SendResult.ConfigurationError failed) {
             providers.recordFailure(ProviderStatus.Provider.AFRICAS_TALKING, failed.reason());
         } else {
-            providers.recordAnswer(ProviderStatus.Provider.AFRICAS_TALKING);
+            providers.recordReply(ProviderStatus.Provider.AFRICAS_TALKING);
         }
     }
 

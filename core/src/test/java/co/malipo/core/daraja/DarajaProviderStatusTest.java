@@ -102,7 +102,7 @@ class DarajaProviderStatusTest {
     }
 
     @Test
-    void errorCodeOnHttp500IsAnAnswer() {
+    void errorCodeOnHttp500IsReply() {
         stubPush(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.read("processrequest-lock-subscriber.json")));
 
@@ -110,11 +110,11 @@ class DarajaProviderStatusTest {
 
         assertThat(providers.isUp(Provider.DARAJA)).isTrue();
         assertThat(providers.state(Provider.DARAJA).consecutiveFailures()).isZero();
-        assertThat(providers.state(Provider.DARAJA).lastAnswerAt()).isEqualTo(NOW);
+        assertThat(providers.state(Provider.DARAJA).lastReplyAt()).isEqualTo(NOW);
     }
 
     @Test
-    void refusedConnectionsThenAnswerRecovers() throws IOException {
+    void refusedConnectionsThenReplyRecovers() throws IOException {
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closed = socket.getLocalPort();
