@@ -35,6 +35,8 @@ public interface GatewayConfig {
 
     Ussd ussd();
 
+    Observability observability();
+
     /** Amount limits and the fee schedule for pushes. */
     interface Payments {
         /** Smallest amount after rounding up to the whole shilling. Defaults to 10 KES. */
@@ -360,5 +362,19 @@ public interface GatewayConfig {
          */
         @WithDefault("3s")
         Duration pushDelay();
+    }
+
+    /** Health and metrics. */
+    interface Observability {
+        /**
+         * Failed calls in a row after which Daraja or Africa's Talking is reported down in the
+         * {@code providers} health group and the {@code malipo_provider_up} gauge. Defaults to 3.
+         */
+        @WithDefault("3")
+        int providerDownAfterFailures();
+
+        /** Period of the database counts behind the backlog gauges. Defaults to 30s. */
+        @WithDefault("30s")
+        String gaugeRefreshInterval();
     }
 }

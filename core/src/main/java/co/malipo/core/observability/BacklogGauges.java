@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Gauges of open invoices, open attention items and the webhook backlog. A scrape reads numbers
- * that a scheduled count refreshes every {@code malipo.metrics.refresh-interval} (30 s by default),
+ * that a scheduled count refreshes every {@code malipo.observability.gauge-refresh-interval} (30 s by default),
  * so scrapes cost the database nothing. Every instance counts the same shared tables, so
  * dashboards should take {@code max} over instances, not {@code sum}.
  */
@@ -65,7 +65,7 @@ public class BacklogGauges {
     }
 
     /** Counts the rows behind the gauges. Each count uses a partial index or a small table. */
-    @Scheduled(every = "${malipo.metrics.refresh-interval:30s}", delayed = "${malipo.metrics.refresh-delay:5s}",
+    @Scheduled(every = "${malipo.observability.gauge-refresh-interval:30s}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void refresh() {
         try {

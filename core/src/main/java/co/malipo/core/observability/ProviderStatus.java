@@ -10,16 +10,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import co.malipo.core.config.GatewayConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Whether Daraja and Africa's Talking replied to this instance's recent calls. Calls to the Daraja
  * simulator's account do not count. A provider is down after
- * {@code malipo.providers.down-after-failures} calls in a row (3 by default) failed without a
+ * {@code malipo.observability.provider-down-after-failures} calls in a row (3 by default) failed without a
  * reply, and up again after the next reply. The status is in memory and per instance, so an app
  * that never calls a provider reports it up with no calls.
  *
@@ -53,11 +53,14 @@ public class ProviderStatus {
     private final Map<Provider, AtomicReference<State>> states = new EnumMap<>(Provider.class);
 
     @Inject
-    public ProviderStatus(Clock clock, MeterRegistry meters,
-            @ConfigProperty(name = "malipo.providers.down-after-failures", defaultValue = "3") int downAfterFailures) {
+    public ProviderStatus(Clock clock, MeterRegistry meters, GatewayConfig config) {
+        this(clock, meters, config.observability().providerDownAfterFailures());
+    }
+
+    public ProviderStatus(Clock clock, MeterRegistry meters, int downAfterFailures) {
         if (downAfterFailures < 1) {
-            throw new IllegalArgumentException("malipo.providers.down-after-failures must be at least 1, but is "
-                    + downAfterFailures);
+            throw new IllegalArgumentException("malipo.observability.provider-down-after-failures must be at least 1,"
+                    + " but is " + downAfterFailures);
         }
         this.clock = clock;
         this.downAfterFailures = downAfterFailures;

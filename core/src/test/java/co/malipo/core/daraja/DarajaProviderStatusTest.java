@@ -62,7 +62,7 @@ class DarajaProviderStatusTest {
                 Map.of(LIVE, TestGatewayConfig.account(baseUrl)), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofSeconds(60));
         return new TestGatewayConfig(base.payments(), base.callback(), daraja, base.push(), base.simulator(), base.demo(),
-                base.api(), base.reconcile(), base.webhooks(), base.sms(), base.ussd());
+                base.api(), base.reconcile(), base.webhooks(), base.sms(), base.ussd(), base.observability());
     }
 
     private void stubPush(ResponseDefinitionBuilder response) {

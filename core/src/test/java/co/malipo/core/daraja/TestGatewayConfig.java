@@ -14,7 +14,8 @@ import co.malipo.core.config.GatewayConfig;
  * token refresh margin, which are short so that tests run fast.
  */
 public record TestGatewayConfig(Payments payments, Callback callback, Daraja daraja, Push push,
-        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks, Sms sms, Ussd ussd)
+        Simulator simulator, Demo demo, Api api, Reconcile reconcile, Webhooks webhooks, Sms sms, Ussd ussd,
+        Observability observability)
         implements GatewayConfig {
 
     public static final String ACCOUNT = "simulator";
@@ -54,7 +55,7 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
                 Duration.ofMinutes(10)), Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofSeconds(15),
                 Duration.ofMinutes(1), new BigDecimal("100000"), 20, "5s"), null, sms("http://127.0.0.1:1"),
-                new TestUssd(Duration.ofSeconds(3)));
+                new TestUssd(Duration.ofSeconds(3)), new TestObservability(3, "30s"));
     }
 
     /** Builds payment limits at their defaults (10 to 150,000 KES, prompts up to 250,000 KES) with the given fee. */
@@ -118,6 +119,10 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         public Optional<String> inboundToken() {
             return Optional.empty();
         }
+    }
+
+    public record TestObservability(int providerDownAfterFailures, String gaugeRefreshInterval)
+            implements GatewayConfig.Observability {
     }
 
     public record TestUssd(Duration pushDelay) implements GatewayConfig.Ussd {

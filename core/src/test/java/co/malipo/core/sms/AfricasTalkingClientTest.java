@@ -56,7 +56,7 @@ class AfricasTalkingClientTest {
         TestGatewayConfig base = TestGatewayConfig.simulatorAt("http://127.0.0.1:1");
         return new AfricasTalkingClient(new TestGatewayConfig(base.payments(), base.callback(), base.daraja(),
                 base.push(), base.simulator(), base.demo(), base.api(), base.reconcile(), base.webhooks(), sms,
-                base.ussd()));
+                base.ussd(), base.observability()));
     }
 
     private void stubReply(int status, String body) {
