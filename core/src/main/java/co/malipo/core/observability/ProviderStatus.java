@@ -44,7 +44,7 @@ public class ProviderStatus {
         }
     }
 
-    /** What is known about one provider: the failures in a row, the last reply and the last failure. */
+    /** State of one provider: the failures in a row, the last reply and the last failure. */
     public record State(int consecutiveFailures, Instant lastReplyAt, Instant lastFailureAt, String lastFailure) {
     }
 
@@ -75,7 +75,7 @@ public class ProviderStatus {
         }
     }
 
-    /** Records that the provider replied, whatever the reply said. */
+    /** Records that the provider replied, whatever the reply contained. */
     public void recordReply(Provider provider) {
         Instant now = clock.instant();
         State before = states.get(provider).getAndUpdate(
