@@ -119,6 +119,11 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         public Optional<String> inboundToken() {
             return Optional.empty();
         }
+
+        @Override
+        public Optional<List<String>> allowedNetworks() {
+            return Optional.empty();
+        }
     }
 
     public record TestObservability(int providerDownAfterFailures, String gaugeRefreshInterval)
@@ -126,5 +131,10 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
     }
 
     public record TestUssd(Duration pushDelay) implements GatewayConfig.Ussd {
+
+        @Override
+        public Optional<String> callbackToken() {
+            return Optional.empty();
+        }
     }
 }
