@@ -245,7 +245,7 @@ class ManifestsTest {
                 }
             }
         }
-        assertThat(paths).contains("/api/v1/", "/daraja/callback/", "/ussd", "/sms/inbound/");
+        assertThat(paths).contains("/api/v1/", "/daraja/callback/", "/ussd/", "/sms/inbound/", "/sms/delivery/");
     }
 
     @Test

@@ -38,14 +38,14 @@ class PackagedUssdIT {
                 .formParam("serviceCode", "*384*5#")
                 .formParam("phoneNumber", "+254711000908")
                 .formParam("text", "")
-                .post("/ussd");
+                .post("/ussd/" + PackagedUssdSettings.USSD_TOKEN);
 
         assertThat(reply.statusCode()).isEqualTo(200);
         assertThat(reply.header("X-Request-Id")).isEqualTo("packaged-ussd-1");
         assertThat(reply.asString()).isEqualTo("CON Malipo\n1. Pay a business\n2. My last payment\n3. Kiswahili");
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/ussd\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/ussd/\\{token}\"[^}]*} [1-9]");
         assertThat(metrics).contains("malipo_provider_up{provider=\"africas-talking\"} 1.0");
         assertThat(metrics).contains("malipo_sms_backlog");
     }

@@ -12,6 +12,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class PackagedUssdSettings implements QuarkusTestResourceLifecycleManager {
 
     private static final String NOWHERE = "http://127.0.0.1:9";
+    /** Path token of the USSD callback, a test value that is not a secret. */
+    static final String USSD_TOKEN = "packaged-it-ussd-token";
 
     @Override
     public Map<String, String> start() {
@@ -20,6 +22,7 @@ public class PackagedUssdSettings implements QuarkusTestResourceLifecycleManager
                 Map.entry("quarkus.datasource.jdbc.url", testDatabaseUrl()),
                 Map.entry("quarkus.flyway.clean-at-start", "true"),
                 Map.entry("quarkus.flyway.clean-disabled", "false"),
+                Map.entry("malipo.ussd.callback-token", USSD_TOKEN),
                 Map.entry("malipo.callback.simulator-base-url", NOWHERE),
                 Map.entry("malipo.daraja.accounts.simulator.base-url", NOWHERE),
                 Map.entry("malipo.daraja.accounts.default.base-url", NOWHERE),
