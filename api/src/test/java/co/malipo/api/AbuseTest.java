@@ -65,7 +65,7 @@ class AbuseTest {
         openPrompts.cancelAll(other.merchantId());
     }
 
-    /** Every endpoint that needs a key, called as a merchant's code would call it. */
+    /** Lists every endpoint that needs a key, each called as a merchant's code would call it. */
     private List<Call> calls() {
         return List.of(
                 new Call("push", spec -> spec.contentType("application/json")
@@ -231,8 +231,8 @@ class AbuseTest {
                 "Authorization: Bearer " + merchant.testSecretKey() + "\rX-Injected: 1");
         for (String header : injected) {
             String reply = rawPost(Api.PUSH, List.of("Authorization: Bearer " + merchant.testSecretKey(), header), body);
-            // A bare LF ends a header line, so that request carries one more header of the client's own;
-            // what matters is that nothing is echoed into the response and nothing fails.
+            // A bare LF ends a header line, so that request carries one more header of the client's own.
+            // What matters is that nothing is echoed into the response and nothing fails.
             assertThat(reply).as(header).matches("(?s)HTTP/1\\.1 [234]\\d\\d .*");
             assertThat(reply).as(header).doesNotContain("Set-Cookie").doesNotContain("X-Injected");
         }

@@ -63,7 +63,7 @@ public class SmsInboundResource {
             return Response.ok().build();
         }
         if (perPhone.acquire(phone.get()).isPresent()) {
-            // Acknowledged so that Africa's Talking does not post it again; no reply, since replies cost money.
+            // Acknowledged so that Africa's Talking does not post it again. No reply, because replies cost money.
             LOG.warnf("Inbound SMS %s from %s dropped: the phone is over its limit of %s messages", id,
                     PhoneNumbers.mask(phone.get()),
                     perPhone.describe());

@@ -26,7 +26,7 @@ public class UssdResource {
     static final String UNAVAILABLE = "END " + UssdTexts.ENGLISH.unavailable();
     private static final Logger LOG = Logger.getLogger(UssdResource.class);
 
-    /** Most {@code *}-separated inputs replayed per request; a real session has about ten. */
+    /** Maximum number of {@code *}-separated inputs replayed per request. A real session has about ten. */
     static final int MAX_INPUTS = 50;
     static final String TOO_MANY_INPUTS = "END Too many steps in one session. Please dial again."
             + " Hatua ni nyingi mno. Tafadhali piga tena.";

@@ -114,7 +114,7 @@ class ChannelAbuseTest {
             sleep(200);
         }
         assertThat(handled(ids)).as("every message stored once").isEqualTo(ids.size());
-        // A message gets a plain reply, or creates an invoice whose first SMS says the prompt is coming.
+        // A message gets a plain reply, or creates an invoice whose first SMS announces the M-Pesa prompt.
         int replies = db.one("SELECT count(*) FROM sms_messages WHERE phone LIKE '2547120031%' AND invoice_id IS NULL",
                 row -> row.getInt(1)).orElseThrow();
         int invoices = db.one("SELECT count(*) FROM invoices WHERE phone LIKE '2547120031%' AND channel = 'SMS'",
