@@ -140,7 +140,10 @@ class ApiFuzzTest {
     @Test
     void webhookBodiesNever5xx() {
         merchant = testMerchants.create("Fuzz Webhook Shop");
-        Arbitrary<ObjectNode> bodies = net.jqwik.api.Combinators.combine(JsonArbitraries.anyValue(),
+        // Port 9 on loopback refuses connections, and this merchant has no invoices, so nothing is delivered.
+        Arbitrary<com.fasterxml.jackson.databind.JsonNode> endpoints = Arbitraries.oneOf(JsonArbitraries.anyValue(),
+                JsonArbitraries.hostileText().map(path -> JsonNodeFactory.instance.textNode("http://127.0.0.1:9/" + path)));
+        Arbitrary<ObjectNode> bodies = net.jqwik.api.Combinators.combine(endpoints,
                 JsonArbitraries.anyValue(), JsonArbitraries.anyValue(), JsonArbitraries.anyValue())
                 .as((endpoint, challenge, collection, active) -> {
                     ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -168,7 +171,7 @@ class ApiFuzzTest {
 
         System.out.printf("ApiFuzzTest webhook bodies: %d created, %d patched, create statuses %s%n", WEBHOOK_BODIES,
                 WEBHOOK_BODIES, statuses);
-        assertThat(statuses.keySet()).contains(400);
+        assertThat(statuses.keySet()).as("the generator reaches both valid and invalid bodies").contains(201, 400);
     }
 
     @Test
