@@ -1,5 +1,7 @@
 package co.malipo.ussd;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
@@ -12,7 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
+import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.invoice.PhoneNumbers;
+import co.malipo.core.ratelimit.RateLimiter;
 import io.vertx.core.http.HttpServerRequest;
 import org.jboss.logging.Logger;
 
@@ -27,12 +31,20 @@ public class UssdResource {
     static final String UNAVAILABLE = "END " + UssdTexts.ENGLISH.unavailable();
     private static final Logger LOG = Logger.getLogger(UssdResource.class);
 
+    /** Maximum number of {@code *}-separated inputs replayed per request. A real session has about ten. */
+    static final int MAX_INPUTS = 50;
+    static final String TOO_MANY_INPUTS = "END Too many steps in one session. Please dial again."
+            + " Hatua ni nyingi mno. Tafadhali piga tena.";
+
     private final UssdMenu menu;
     private final CallbackGuard guard;
+    private final RateLimiter perPhone;
 
-    public UssdResource(UssdMenu menu, CallbackGuard guard) {
+    public UssdResource(UssdMenu menu, CallbackGuard guard, GatewayConfig config, Clock clock) {
         this.menu = menu;
         this.guard = guard;
+        this.perPhone = new RateLimiter(config.ussd().requestLimitPerPhone(), config.ussd().requestLimitPerPhonePeriod(),
+                clock);
     }
 
     @POST
@@ -54,6 +66,18 @@ public class UssdResource {
             LOG.warnf("USSD session %s: phoneNumber is not a Kenyan mobile number", sessionId);
             // The session's language is unknown here, so the reply carries both.
             return "END This service needs a Kenyan mobile number. Huduma hii inahitaji nambari ya simu ya Kenya.";
+        }
+        if (text != null && text.chars().filter(c -> c == '*').count() >= MAX_INPUTS) {
+            LOG.warnf("USSD session %s: text has more than %d inputs; rejected", sessionId, MAX_INPUTS);
+            return TOO_MANY_INPUTS;
+        }
+        Optional<Duration> wait = perPhone.acquire(phone.get());
+        if (wait.isPresent()) {
+            long minutes = Math.max(1, (RateLimiter.retryAfterSeconds(wait.get()) + 59) / 60);
+            LOG.warnf("USSD session %s: phone %s is over its limit of %s requests; rejected", sessionId,
+                    PhoneNumbers.mask(phone.get()), perPhone.describe());
+            return "END Too many requests. Please try again in " + minutes + " min."
+                    + " Maombi ni mengi mno. Jaribu tena baada ya dakika " + minutes + ".";
         }
         try {
             return menu.reply(new UssdRequest(sessionId, serviceCode, phone.get(), text, networkCode));

@@ -7,6 +7,9 @@ import java.util.Locale;
 /** Formatting shared by the USSD screens, each of which stays within 160 characters. */
 final class UssdText {
 
+    private static final java.util.regex.Pattern UNPRINTABLE =
+            java.util.regex.Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
+
     /** Maximum length of a business name or reference label on a screen, so that every screen fits. */
     static final int MAX_NAME_LENGTH = 30;
 
@@ -31,8 +34,12 @@ final class UssdText {
         return name.substring(0, MAX_NAME_LENGTH - 1).stripTrailing() + ".";
     }
 
-    /** Shortens customer input before it is echoed back in an error. */
+    /**
+     * Shortens customer input before it is echoed back in an error, and replaces control, format
+     * and line-separator characters with {@code ?} so that the input cannot add lines to a reply.
+     */
     static String echo(String input) {
-        return input.length() <= 10 ? input : input.substring(0, 10) + "...";
+        String shown = input.length() <= 10 ? input : input.substring(0, 10) + "...";
+        return UNPRINTABLE.matcher(shown).replaceAll("?");
     }
 }

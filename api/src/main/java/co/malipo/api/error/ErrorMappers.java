@@ -8,6 +8,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import co.malipo.api.ratelimit.RateLimitedException;
 import co.malipo.core.invoice.DuplicatePushException;
 import co.malipo.core.invoice.ValidationException;
 import org.jboss.logging.Logger;
@@ -41,6 +42,12 @@ public class ErrorMappers {
                 + " or check its state with the status endpoint.");
         body.put("invoice_id", e.openInvoiceId());
         return json(409, body);
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitedException e) {
+        return Response.fromResponse(json(429, Map.of("detail", e.getMessage())))
+                .header("Retry-After", Long.toString(e.retryAfterSeconds())).build();
     }
 
     @ServerExceptionMapper

@@ -73,12 +73,12 @@ public class IdempotencyStore {
     }
 
     /**
-     * Stores the response of a claimed key. A 5xx or a 409 releases the key instead, because both
-     * describe a passing condition and the same request may succeed when retried.
+     * Stores the response of a claimed key. A 5xx, a 409 or a 429 releases the key instead, because
+     * each describes a passing condition and the same request may succeed when retried.
      */
     public void complete(ApiKey key, String idempotencyKey, int status, String body) {
         QuarkusTransaction.requiringNew().run(() -> {
-            if (status >= 500 || status == 409) {
+            if (status >= 500 || status == 409 || status == 429) {
                 db.update("DELETE FROM idempotency_keys WHERE merchant_id = ? AND environment = ? AND idempotency_key = ?",
                         key.merchantId(), key.environment(), idempotencyKey);
             } else {

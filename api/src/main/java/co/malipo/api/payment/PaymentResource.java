@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import co.malipo.api.auth.KeyAuthenticator;
 import co.malipo.api.error.ApiException;
+import co.malipo.api.ratelimit.ApiRateLimits;
+import co.malipo.api.ratelimit.RateLimitedException;
 import co.malipo.core.invoice.Channel;
 import co.malipo.core.invoice.Invoice;
 import co.malipo.core.invoice.InvoiceRepository;
@@ -54,15 +56,18 @@ public class PaymentResource {
     private final InvoiceRepository invoices;
     private final IdempotencyStore idempotency;
     private final StatusRefresher statusRefresher;
+    private final ApiRateLimits rateLimits;
 
     public PaymentResource(KeyAuthenticator authenticator, PushValidator validator, InvoiceService invoiceService,
-            InvoiceRepository invoices, IdempotencyStore idempotency, StatusRefresher statusRefresher) {
+            InvoiceRepository invoices, IdempotencyStore idempotency, StatusRefresher statusRefresher,
+            ApiRateLimits rateLimits) {
         this.authenticator = authenticator;
         this.validator = validator;
         this.invoiceService = invoiceService;
         this.invoices = invoices;
         this.idempotency = idempotency;
         this.statusRefresher = statusRefresher;
+        this.rateLimits = rateLimits;
     }
 
     @POST
@@ -74,6 +79,7 @@ public class PaymentResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body) {
         ApiKey key = authenticator.requireSecret(authorization);
+        rateLimits.pushByKey(key);
         ContentTypes.requireJson(contentType);
         ObjectNode request = JsonBodies.object(body);
         if (idempotencyKey == null || idempotencyKey.isBlank()) {
@@ -102,6 +108,9 @@ public class PaymentResource {
             throw e;
         } catch (co.malipo.core.invoice.DuplicatePushException e) {
             status = 409;
+            throw e;
+        } catch (RateLimitedException e) {
+            status = 429;
             throw e;
         } finally {
             idempotency.complete(key, idempotencyKey, status, responseBody);
@@ -134,6 +143,7 @@ public class PaymentResource {
         String bodyPublicKey = request.path("public_key").isTextual() ? request.get("public_key").textValue() : null;
         ApiKey key = authenticator.requireSecretOrPublic(authorization, bodyPublicKey, kulmiPublicKey,
                 intasendPublicKey);
+        rateLimits.statusByKey(key);
 
         String invoiceId = invoiceId(request.get("invoice_id"));
         Invoice invoice = invoices.find(invoiceId)
@@ -173,6 +183,7 @@ public class PaymentResource {
 
     private Response push(ApiKey key, ObjectNode request) {
         ValidPush push = validator.validate(key.merchantId(), key.environment(), Channel.API, request);
+        rateLimits.pushToPhone(key.environment(), push.phone());
         Invoice invoice = invoiceService.createPush(push);
         return Response.ok(JsonBodies.write(pushBody(invoice))).build();
     }

@@ -19,6 +19,7 @@ import co.malipo.core.daraja.StkResult;
 import co.malipo.core.daraja.UnreadableResultException;
 import co.malipo.core.invoice.Invoice;
 import co.malipo.core.invoice.InvoiceRepository;
+import co.malipo.core.invoice.PhoneNumbers;
 import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.observability.InvoiceMetrics;
 import co.malipo.core.reconcile.Reconciler;
@@ -235,7 +236,8 @@ public class CallbackService {
         callbacks.markOutcome(id, "ORPHAN", null, result.checkoutRequestId(), result.resultCode(), now);
         attention.open("callback", Long.toString(id), AttentionRepository.Kind.ORPHAN_CALLBACK,
                 JsonText.of(Map.of("reason", reason, "checkout_request_id", result.checkoutRequestId())), now);
-        LOG.warnf("Security: callback %d matched no invoice (%s); stored as an orphan for review", id, reason);
+        LOG.warnf("Security: callback %d matched no invoice (%s); stored as an orphan for review", id,
+                PhoneNumbers.maskWithin(reason));
         return Outcome.ORPHAN;
     }
 }

@@ -294,6 +294,39 @@ public interface GatewayConfig {
         /** How long an {@code Idempotency-Key} is remembered. Defaults to 24 h. */
         @WithDefault("24h")
         Duration idempotencyTtl();
+
+        /**
+         * Pushes that one API key may start per {@link #pushLimitPerKeyPeriod()} on each instance,
+         * with a burst of the same size; 0 turns the limit off. Defaults to 600.
+         */
+        @WithDefault("600")
+        int pushLimitPerKey();
+
+        /** Period of {@link #pushLimitPerKey()}. Defaults to 1 min. */
+        @WithDefault("1m")
+        Duration pushLimitPerKeyPeriod();
+
+        /**
+         * Pushes to one phone number per {@link #pushLimitPerPhonePeriod()} on each instance, over
+         * all merchants, counted apart for test and live keys; 0 turns the limit off. Defaults to 10.
+         */
+        @WithDefault("10")
+        int pushLimitPerPhone();
+
+        /** Period of {@link #pushLimitPerPhone()}. Defaults to 1 h. */
+        @WithDefault("1h")
+        Duration pushLimitPerPhonePeriod();
+
+        /**
+         * Status reads that one API key may make per {@link #statusLimitPerKeyPeriod()} on each
+         * instance; 0 turns the limit off. Defaults to 1200.
+         */
+        @WithDefault("1200")
+        int statusLimitPerKey();
+
+        /** Period of {@link #statusLimitPerKey()}. Defaults to 1 min. */
+        @WithDefault("1m")
+        Duration statusLimitPerKeyPeriod();
     }
 
     /** Text messages through Africa's Talking. */
@@ -359,6 +392,17 @@ public interface GatewayConfig {
         /** Sender id that the simulator answers with an empty recipient list and {@code InvalidSenderId}. Defaults to {@code BADSENDER}. */
         @WithDefault("BADSENDER")
         String simulatorInvalidSenderId();
+
+        /**
+         * Inbound messages handled from one phone number per {@link #inboundLimitPerPhonePeriod()}
+         * on each instance; later ones are acknowledged and dropped. 0 turns the limit off. Defaults to 10.
+         */
+        @WithDefault("10")
+        int inboundLimitPerPhone();
+
+        /** Period of {@link #inboundLimitPerPhone()}. Defaults to 10 min. */
+        @WithDefault("10m")
+        Duration inboundLimitPerPhonePeriod();
     }
 
     /** The USSD channel. */
@@ -375,6 +419,17 @@ public interface GatewayConfig {
          * signs nothing. Without it the callback returns 404 to every request.
          */
         Optional<String> callbackToken();
+
+        /**
+         * USSD requests (session steps) handled from one phone number per
+         * {@link #requestLimitPerPhonePeriod()} on each instance; 0 turns the limit off. Defaults to 60.
+         */
+        @WithDefault("60")
+        int requestLimitPerPhone();
+
+        /** Period of {@link #requestLimitPerPhone()}. Defaults to 10 min. */
+        @WithDefault("10m")
+        Duration requestLimitPerPhonePeriod();
     }
 
     /** Health and metrics. */

@@ -14,6 +14,8 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
  */
 public final class PhoneNumbers {
 
+    private static final java.util.regex.Pattern PHONE_IN_TEXT = java.util.regex.Pattern.compile("254[17][0-9]{8}");
+
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     /** Digits with an optional leading plus and spaces or hyphens between them; no letters or control characters. */
     private static final Pattern ALLOWED = Pattern.compile(" *\\+?[0-9][0-9 \\-]* *");
@@ -68,6 +70,17 @@ public final class PhoneNumbers {
             rest = rest.substring(1);
         }
         return rest.length() == 9 ? rest : null;
+    }
+
+    /**
+     * Masks every Kenyan mobile number written as {@code 2547...} or {@code 2541...} inside a text
+     * for logs, such as the number at the end of a Daraja CheckoutRequestID.
+     */
+    public static String maskWithin(String text) {
+        if (text == null) {
+            return null;
+        }
+        return PHONE_IN_TEXT.matcher(text).replaceAll(match -> mask(match.group()));
     }
 
     /** Masks a phone for logs: {@code 2547****5678}. */

@@ -24,6 +24,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import co.malipo.core.invoice.PhoneNumbers;
+
 /**
  * Sender of STK callbacks to a push's CallBackURL after a delay. A scheduler thread waits out the delay, and each
  * post runs on its own sender thread so that a slow receiver does not delay other callbacks.
@@ -61,7 +63,7 @@ final class CallbackSender implements AutoCloseable {
         try {
             scheduler.schedule(() -> dispatch(push, copies, body), delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            LOG.warnf("Simulator is shut down, so the callback for %s was not scheduled", push.checkoutRequestId());
+            LOG.warnf("Simulator is shut down, so the callback for %s was not scheduled", PhoneNumbers.maskWithin(push.checkoutRequestId()));
         }
     }
 
@@ -70,7 +72,7 @@ final class CallbackSender implements AutoCloseable {
         try {
             json = mapper.writeValueAsBytes(body.get());
         } catch (JsonProcessingException | RuntimeException e) {
-            LOG.errorf(e, "Simulator could not build the callback for %s", push.checkoutRequestId());
+            LOG.errorf(e, "Simulator could not build the callback for %s", PhoneNumbers.maskWithin(push.checkoutRequestId()));
             return;
         }
         CyclicBarrier start = new CyclicBarrier(copies);
@@ -82,7 +84,7 @@ final class CallbackSender implements AutoCloseable {
                 });
             }
         } catch (RejectedExecutionException e) {
-            LOG.warnf("Simulator is shut down, so the callback for %s was not posted", push.checkoutRequestId());
+            LOG.warnf("Simulator is shut down, so the callback for %s was not posted", PhoneNumbers.maskWithin(push.checkoutRequestId()));
         }
     }
 
@@ -93,7 +95,7 @@ final class CallbackSender implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (BrokenBarrierException | TimeoutException e) {
             LOG.warnf("Copies of the callback for %s did not start together; posting anyway",
-                    push.checkoutRequestId());
+                    PhoneNumbers.maskWithin(push.checkoutRequestId()));
         }
     }
 
@@ -117,7 +119,7 @@ final class CallbackSender implements AutoCloseable {
                     push.checkoutRequestId(), target.getAuthority(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.warnf("Simulator callback for %s was interrupted by shutdown", push.checkoutRequestId());
+            LOG.warnf("Simulator callback for %s was interrupted by shutdown", PhoneNumbers.maskWithin(push.checkoutRequestId()));
         }
     }
 

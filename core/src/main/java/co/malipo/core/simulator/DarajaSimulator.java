@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import co.malipo.core.config.GatewayConfig;
+import co.malipo.core.invoice.PhoneNumbers;
 
 /**
  * Simulator of Daraja's OAuth and M-Pesa Express (STK push and STK query) endpoints on the wire, callbacks included.
@@ -107,7 +108,7 @@ public class DarajaSimulator implements AutoCloseable {
         }
         SimulatedPush push = pushes.register(body, scenario, clock.instant(), settings.callbackDelay());
         scheduleCallback(push);
-        LOG.debugf("Simulator accepted push %s", push.checkoutRequestId());
+        LOG.debugf("Simulator accepted push %s", PhoneNumbers.maskWithin(push.checkoutRequestId()));
         if (scenario.slowReply()) {
             pause(settings.slowReplyDelay());
         }

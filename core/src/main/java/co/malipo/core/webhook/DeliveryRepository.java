@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import co.malipo.core.merchant.Environment;
 import co.malipo.core.support.Db;
 
 /** Webhook deliveries: one row per event and endpoint, claimed with leases, and the log of attempts. */
@@ -16,7 +17,7 @@ public class DeliveryRepository {
     /** A claimed delivery with what is needed to send it. */
     public record Claimed(UUID deliveryId, UUID eventId, String endpointId, String url, String challenge,
             String signingSecret, String previousSecret, Instant previousSecretExpiresAt, String payload, int sequence,
-            int attempts) {
+            int attempts, Environment environment) {
     }
 
     private final Db db;
@@ -69,10 +70,12 @@ public class DeliveryRepository {
                 FROM due, webhook_events ev, webhook_endpoints e
                 WHERE d.id = due.id AND ev.id = d.event_id AND e.id = d.endpoint_id
                 RETURNING d.id, d.event_id, d.endpoint_id, e.url, e.challenge, e.signing_secret,
-                    e.previous_signing_secret, e.previous_secret_expires_at, ev.payload::text, d.sequence, d.attempts
+                    e.previous_signing_secret, e.previous_secret_expires_at, ev.payload::text, d.sequence, d.attempts,
+                    e.environment
                 """, row -> new Claimed(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
                         row.getString(4), row.getString(5), row.getString(6), row.getString(7),
-                        Db.instant(row, "previous_secret_expires_at"), row.getString(9), row.getInt(10), row.getInt(11)),
+                        Db.instant(row, "previous_secret_expires_at"), row.getString(9), row.getInt(10), row.getInt(11),
+                        Environment.valueOf(row.getString(12))),
                 now, now, now, perEndpoint, limit, now.plus(lease), now);
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import co.malipo.core.attention.AttentionRepository;
 import co.malipo.core.config.GatewayConfig;
 import co.malipo.core.support.JsonText;
+import co.malipo.core.merchant.Environment;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jboss.logging.Logger;
@@ -43,6 +45,7 @@ public class WebhookSender {
     private final MeterRegistry meters;
     private final Clock clock;
     private final HttpClient http;
+    private final WebhookUrlCheck urlCheck = WebhookUrlCheck.standard();
 
     public WebhookSender(DeliveryRepository deliveries, AttentionRepository attention, GatewayConfig config,
             ObjectMapper mapper, MeterRegistry meters, Clock clock) {
@@ -60,6 +63,14 @@ public class WebhookSender {
     }
 
     void send(DeliveryRepository.Claimed delivery) {
+        Optional<String> blocked = blockedUrl(delivery);
+        if (blocked.isPresent()) {
+            LOG.warnf("Security: webhook delivery %s to endpoint %s blocked: %s", delivery.deliveryId(),
+                    delivery.endpointId(), blocked.get());
+            QuarkusTransaction.requiringNew().run(() -> record(delivery, null, "Blocked before sending: "
+                    + blocked.get(), 0));
+            return;
+        }
         byte[] body = body(delivery);
         Instant sentAt = clock.instant();
         long timestamp = sentAt.getEpochSecond();
@@ -125,6 +136,21 @@ public class WebhookSender {
         } else {
             LOG.debugf("Webhook delivery %s to endpoint %s failed: %s", delivery.deliveryId(), delivery.endpointId(), error);
         }
+    }
+
+    /**
+     * Checks the URL again before each delivery that must go to a public host, because the check
+     * made when the URL was stored cannot see a DNS record that changed since then.
+     *
+     * <p>NOTE: the HTTP client resolves the name once more when it connects, so a record that
+     * changes between this check and the connection still passes.
+     */
+    private Optional<String> blockedUrl(DeliveryRepository.Claimed delivery) {
+        boolean allowLocal = delivery.environment() == Environment.TEST && config.allowLocalTestUrls();
+        if (allowLocal) {
+            return Optional.empty();
+        }
+        return urlCheck.problem(delivery.url(), false);
     }
 
     /** Builds the body as sent: the stored invoice object plus the endpoint's challenge, the event id and its sequence. */

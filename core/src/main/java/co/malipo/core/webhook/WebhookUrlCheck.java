@@ -15,10 +15,12 @@ import java.util.Optional;
  * info. Unless local URLs are allowed, it must also be https on a host that is not
  * {@code localhost} and whose every address is public: not loopback, private, link-local (which
  * includes the cloud metadata address 169.254.169.254), unique-local IPv6, unspecified, shared
- * (100.64.0.0/10), broadcast, multicast or IPv4-compatible IPv6.
+ * (100.64.0.0/10), broadcast, multicast, reserved (240.0.0.0/4, 198.18.0.0/15, 192.0.0.0/24),
+ * IPv4-compatible IPv6, Teredo, or a NAT64 or 6to4 address that carries such an IPv4 address.
  *
- * <p>NOTE: the host is resolved when the URL is stored, not when a delivery connects, so a name
- * whose DNS record later changes to a private address passes this check.
+ * <p>The sender runs the check again before each delivery that needs a public host. NOTE: the HTTP
+ * client resolves the name once more when it connects, so a DNS record that changes between that
+ * check and the connection still reaches a private address.
  */
 public final class WebhookUrlCheck {
 
@@ -139,6 +141,15 @@ public final class WebhookUrlCheck {
             if (first == 255) {
                 return Optional.of("broadcast");
             }
+            if (first >= 240) {
+                return Optional.of("reserved (240.0.0.0/4)");
+            }
+            if (first == 198 && (second == 18 || second == 19)) {
+                return Optional.of("benchmarking (198.18.0.0/15)");
+            }
+            if (first == 192 && second == 0 && (bytes[2] & 0xff) == 0) {
+                return Optional.of("IETF protocol assignment (192.0.0.0/24)");
+            }
         }
         if (address instanceof Inet6Address) {
             if ((bytes[0] & 0xfe) == 0xfc) {
@@ -147,8 +158,53 @@ public final class WebhookUrlCheck {
             if (isIpv4Compatible(bytes)) {
                 return Optional.of("IPv4-compatible IPv6");
             }
+            if (isTeredo(bytes)) {
+                return Optional.of("Teredo tunnel (2001::/32)");
+            }
+            Optional<InetAddress> embedded = embeddedIpv4(bytes);
+            if (embedded.isPresent()) {
+                Optional<String> kind = nonPublicKind(embedded.get());
+                if (kind.isPresent()) {
+                    return Optional.of(kind.get() + " IPv4 inside a NAT64 or 6to4");
+                }
+            }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Returns the IPv4 address that a translator or tunnel reaches for a NAT64 address
+     * ({@code 64:ff9b::/96}, RFC 6052) or a 6to4 address ({@code 2002::/16}, RFC 3056).
+     */
+    private static Optional<InetAddress> embeddedIpv4(byte[] bytes) {
+        byte[] ipv4 = null;
+        if ((bytes[0] & 0xff) == 0x00 && (bytes[1] & 0xff) == 0x64 && (bytes[2] & 0xff) == 0xff
+                && (bytes[3] & 0xff) == 0x9b && allZero(bytes, 4, 12)) {
+            ipv4 = java.util.Arrays.copyOfRange(bytes, 12, 16);
+        } else if ((bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02) {
+            ipv4 = java.util.Arrays.copyOfRange(bytes, 2, 6);
+        }
+        if (ipv4 == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(ipv4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes always make an IPv4 address", e);
+        }
+    }
+
+    private static boolean isTeredo(byte[] bytes) {
+        return (bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x01 && bytes[2] == 0 && bytes[3] == 0;
+    }
+
+    private static boolean allZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True for {@code ::/96}, the deprecated form that embeds an IPv4 address in the last four bytes. */

@@ -99,8 +99,39 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
             Optional<String> testSecretKey) implements GatewayConfig.Demo {
     }
 
+    /** Merchant API settings whose rate limits are at their defaults. */
     public record TestApi(List<String> environments, String host, Duration idempotencyTtl)
             implements GatewayConfig.Api {
+
+        @Override
+        public int pushLimitPerKey() {
+            return 600;
+        }
+
+        @Override
+        public Duration pushLimitPerKeyPeriod() {
+            return Duration.ofMinutes(1);
+        }
+
+        @Override
+        public int pushLimitPerPhone() {
+            return 10;
+        }
+
+        @Override
+        public Duration pushLimitPerPhonePeriod() {
+            return Duration.ofHours(1);
+        }
+
+        @Override
+        public int statusLimitPerKey() {
+            return 1200;
+        }
+
+        @Override
+        public Duration statusLimitPerKeyPeriod() {
+            return Duration.ofMinutes(1);
+        }
     }
 
     /** Builds SMS settings whose sandbox is at {@code baseUrl}, with test credentials and 2 s timeouts. */
@@ -124,6 +155,16 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         public Optional<List<String>> allowedNetworks() {
             return Optional.empty();
         }
+
+        @Override
+        public int inboundLimitPerPhone() {
+            return 10;
+        }
+
+        @Override
+        public Duration inboundLimitPerPhonePeriod() {
+            return Duration.ofMinutes(10);
+        }
     }
 
     public record TestObservability(int providerDownAfterFailures, String gaugeRefreshInterval)
@@ -135,6 +176,16 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         @Override
         public Optional<String> callbackToken() {
             return Optional.empty();
+        }
+
+        @Override
+        public int requestLimitPerPhone() {
+            return 60;
+        }
+
+        @Override
+        public Duration requestLimitPerPhonePeriod() {
+            return Duration.ofMinutes(10);
         }
     }
 }

@@ -16,7 +16,8 @@ class WebhookUrlCheckTest {
     private static final Map<String, List<String>> NAMES = Map.of(
             "hooks.example.com", List.of("203.0.113.10"),
             "mixed.example.com", List.of("203.0.113.11", "10.1.2.3"),
-            "metadata.example.com", List.of("169.254.169.254"));
+            "metadata.example.com", List.of("169.254.169.254"),
+            "rebind.example.com", List.of("127.0.0.1"));
 
     private final WebhookUrlCheck check = new WebhookUrlCheck(WebhookUrlCheckTest::resolve);
 
@@ -75,12 +76,30 @@ class WebhookUrlCheckTest {
                 Map.entry("https://[ff02::1]/", "multicast"),
                 Map.entry("https://2130706433/", "loopback"),
                 Map.entry("https://metadata.example.com/", "link-local"),
-                Map.entry("https://mixed.example.com/", "private"));
+                Map.entry("https://mixed.example.com/", "private"),
+                Map.entry("https://[64:ff9b::7f00:1]/", "loopback IPv4 inside a NAT64"),
+                Map.entry("https://[64:ff9b::a9fe:a9fe]/", "link-local IPv4 inside a NAT64"),
+                Map.entry("https://[2002:a00:1::]/", "private IPv4 inside a NAT64 or 6to4"),
+                Map.entry("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "Teredo"),
+                Map.entry("https://198.18.0.1/", "benchmarking"),
+                Map.entry("https://240.0.0.1/", "reserved"),
+                Map.entry("https://192.0.0.170/", "IETF protocol assignment"),
+                Map.entry("https://rebind.example.com/", "loopback"),
+                Map.entry("https://[::ffff:127.0.0.1]/", "loopback"),
+                Map.entry("https://[::ffff:169.254.169.254]/", "link-local"),
+                Map.entry("https://[::ffff:7f00:1]/", "loopback"));
         cases.forEach((url, kind) -> {
             Optional<String> problem = check.problem(url, false);
             assertThat(problem).as(url).isPresent();
             assertThat(problem.get()).as(url).contains(kind);
         });
+    }
+
+    @Test
+    void publicNat64AndSixToFourAccepted() {
+        assertThat(check.problem("https://[64:ff9b::cb00:710a]/", false)).isEmpty();
+        assertThat(check.problem("https://[2002:cb00:710a::1]/", false)).isEmpty();
+        assertThat(check.problem("https://[2606:4700::1111]/", false)).isEmpty();
     }
 
     @Test
