@@ -41,10 +41,17 @@ public class DarajaSimulator implements AutoCloseable {
     private final TokenStore tokens;
     private final PushRegistry pushes = new PushRegistry();
     private final List<JsonNode> receivedPushes = new CopyOnWriteArrayList<>();
+    private final SimulatorFaults faults = new SimulatorFaults();
 
+    /** Creates the simulator with the fault plan of {@code malipo.simulator.faults}, if set. */
     @Inject
     public DarajaSimulator(GatewayConfig config, Clock clock) {
         this(SimulatorSettings.from(config), clock);
+        SimulatorFaults.Plan plan = SimulatorFaults.Plan.parse(config.simulator().faults().orElse(""));
+        faults.set(plan);
+        if (settings.enabled() && !plan.percentages().isEmpty()) {
+            LOG.warnf("Daraja simulator injects faults into its replies: %s", plan.format());
+        }
     }
 
     public DarajaSimulator(SimulatorSettings settings, Clock clock) {
@@ -64,11 +71,29 @@ public class DarajaSimulator implements AutoCloseable {
         return settings.enabled();
     }
 
+    /**
+     * Returns the faults this simulator injects into a share of its OAuth, push and query replies. A {@code SLOW},
+     * {@code HTML} or {@code DROP} fault hits the reply after the request was handled, so an accepted push still
+     * prompts the customer and gets its callback. A {@code SERVER_ERROR} replaces the handling, so the push is never
+     * accepted.
+     */
+    public SimulatorFaults faults() {
+        return faults;
+    }
+
     /** Handles {@code GET /oauth/v1/generate}: checks the grant type, then the Basic client credentials. */
     public SimulatorReply generateToken(String grantType, String authorization) {
         if (!settings.enabled()) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return DarajaErrors.serviceUnavailable();
+        }
+        return withFault(fault, handleToken(grantType, authorization));
+    }
+
+    private SimulatorReply handleToken(String grantType, String authorization) {
         if (!"client_credentials".equals(grantType)) {
             return DarajaErrors.invalidGrantType();
         }
@@ -88,6 +113,14 @@ public class DarajaSimulator implements AutoCloseable {
         if (!settings.enabled()) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return DarajaErrors.serviceUnavailable();
+        }
+        return withFault(fault, handlePush(authorization, requestBody));
+    }
+
+    private SimulatorReply handlePush(String authorization, String requestBody) {
         if (!tokens.isValid(AuthorizationHeaders.bearerToken(authorization))) {
             return DarajaErrors.invalidAccessToken();
         }
@@ -123,6 +156,14 @@ public class DarajaSimulator implements AutoCloseable {
         if (!settings.enabled()) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return DarajaErrors.serviceUnavailable();
+        }
+        return withFault(fault, handleQuery(authorization, requestBody));
+    }
+
+    private SimulatorReply handleQuery(String authorization, String requestBody) {
         if (!tokens.isValid(AuthorizationHeaders.bearerToken(authorization))) {
             return DarajaErrors.invalidAccessToken();
         }
@@ -235,6 +276,21 @@ public class DarajaSimulator implements AutoCloseable {
             callbacks.schedule(push, settings.lateCallbackDelay(), 1,
                     () -> WireBodies.successCallback(push, clock.instant()));
         }
+    }
+
+    private SimulatorReply withFault(Optional<SimulatorFaults.Fault> fault, SimulatorReply reply) {
+        if (fault.isEmpty()) {
+            return reply;
+        }
+        return switch (fault.get()) {
+            case SLOW -> {
+                pause(settings.slowReplyDelay());
+                yield reply;
+            }
+            case HTML -> SimulatorReply.html();
+            case DROP -> SimulatorReply.dropped();
+            case SERVER_ERROR -> DarajaErrors.serviceUnavailable();
+        };
     }
 
     private static void pause(Duration delay) {
