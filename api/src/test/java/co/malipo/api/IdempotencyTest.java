@@ -91,6 +91,41 @@ class IdempotencyTest {
         assertThat(stored).as("a 409 releases the key so a retry can succeed").isZero();
     }
 
+    @Test
+    void claimWithoutResponseIs409() {
+        String body = "{\"phone_number\": \"abc\", \"amount\": \"10\"}";
+        push("key-5", body);
+        forgetResponse("key-5", 0);
+
+        Response again = push("key-5", body);
+
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.<String>path("detail")).contains("still being processed");
+    }
+
+    @Test
+    void abandonedClaimIsTakenOver() {
+        String body = "{\"phone_number\": \"abc\", \"amount\": \"10\"}";
+        push("key-6", body);
+        // A request whose app died or lost its database before it stored a response leaves this row behind.
+        forgetResponse("key-6", 60);
+
+        Response again = push("key-6", body);
+
+        assertThat(again.statusCode()).as(again.asString()).isEqualTo(400);
+        assertThat(again.header("Idempotent-Replayed")).isNull();
+        int status = db.one("SELECT status_code FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = 'key-6'",
+                row -> row.getInt(1), merchant.merchantId()).orElseThrow();
+        assertThat(status).as("response stored by the request that took the claim over").isEqualTo(400);
+    }
+
+    /** Makes a claim look as if its request never stored a response, claimed {@code secondsAgo} seconds ago. */
+    private void forgetResponse(String idempotencyKey, int secondsAgo) {
+        db.update("UPDATE idempotency_keys SET status_code = NULL, response_body = NULL,"
+                + " created_at = now() - make_interval(secs => ?) WHERE merchant_id = ? AND idempotency_key = ?",
+                secondsAgo, merchant.merchantId(), idempotencyKey);
+    }
+
     private Response push(String idempotencyKey, String body) {
         var request = given().contentType("application/json").header("Authorization", "Bearer " + merchant.testSecretKey());
         if (idempotencyKey != null) {

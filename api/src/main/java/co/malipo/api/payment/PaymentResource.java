@@ -87,11 +87,16 @@ public class PaymentResource {
         }
         int status = 500;
         String responseBody = null;
+        boolean recorded = false;
         try {
-            Response response = push(key, request);
-            status = response.getStatus();
-            responseBody = (String) response.getEntity();
-            return response;
+            ValidPush push = validator.validate(key.merchantId(), key.environment(), Channel.API, request);
+            String[] createdBody = new String[1];
+            invoiceService.createPush(push, created -> {
+                createdBody[0] = JsonBodies.write(pushBody(created));
+                idempotency.storeInTransaction(key, idempotencyKey, 200, createdBody[0]);
+            });
+            recorded = true;
+            return Response.ok(createdBody[0]).build();
         } catch (ApiException e) {
             status = e.status();
             responseBody = JsonBodies.write(e.body());
@@ -104,7 +109,9 @@ public class PaymentResource {
             status = 409;
             throw e;
         } finally {
-            idempotency.complete(key, idempotencyKey, status, responseBody);
+            if (!recorded) {
+                idempotency.complete(key, idempotencyKey, status, responseBody);
+            }
         }
     }
 
