@@ -57,6 +57,10 @@ final class WebhookReceiver implements AutoCloseable {
         this.failing.set(failing);
     }
 
+    boolean isFailing() {
+        return failing.get();
+    }
+
     List<Received> received() {
         return new ArrayList<>(received);
     }

@@ -229,6 +229,15 @@ public class DarajaSimulator implements AutoCloseable {
         return pushes.find(checkoutRequestId).flatMap(SimulatedPush::receipt);
     }
 
+    /**
+     * Builds the callback Daraja would post now for the accepted push whose CallBackURL is {@code callbackUrl}, with
+     * {@code resultCode}: a success carries the push's receipt and amount. Empty if no push has that URL. Tests post
+     * it themselves to send callbacks early, twice, out of order or late.
+     */
+    public Optional<JsonNode> callbackFor(String callbackUrl, int resultCode) {
+        return pushes.findByCallbackUrl(callbackUrl).map(push -> callbackBody(push, resultCode));
+    }
+
     /** Returns the number of callback posts attempted for a push so far, counting each copy, or 0 if unknown. */
     public int callbackPosts(String checkoutRequestId) {
         return pushes.find(checkoutRequestId).map(push -> push.callbackPosts().get()).orElse(0);
