@@ -55,7 +55,7 @@ class DarajaFaultsIT {
     @Test
     void loadSurvivesDarajaFaults() throws Exception {
         int pushes = FaultRig.LONG ? 600 : 120;
-        Duration spread = FaultRig.LONG ? Duration.ofSeconds(60) : Duration.ofSeconds(12);
+        Duration spread = FaultRig.LONG ? Duration.ofSeconds(60) : Duration.ofSeconds(10);
         FaultRig.Database db = FaultRig.Database.fromEnvironment();
         int port = ApiProcess.freePorts(1).get(0);
         app = ApiProcess.start("api-daraja-faults", FaultRig.apiJar(), port, FaultRig.appEnvironment(db, port, null,

@@ -102,7 +102,7 @@ final class FaultRig {
 
     /**
      * Returns the environment of an api app on {@code port} with schedules short enough for a test: the status poller
-     * every second with queries 2 s apart, open invoices listed after 20 s, a 2 s Daraja read timeout, and webhook
+     * every second with queries 2 s apart, open invoices listed after 12 s, a 2 s Daraja read timeout, and webhook
      * retries 1 to 5 s apart. Callbacks come back to the app itself. {@code darajaBaseUrl} is the simulator to push
      * to, or null for the app's own. {@code extra} wins on conflicts.
      */
@@ -127,7 +127,7 @@ final class FaultRig {
         environment.put("MALIPO_RECONCILE_POLL_INTERVAL", "1s");
         environment.put("MALIPO_RECONCILE_QUERY_DELAYS", "2s,2s,2s,3s,5s");
         environment.put("MALIPO_RECONCILE_QUERY_LEASE", "10s");
-        environment.put("MALIPO_RECONCILE_ATTENTION_AFTER", "20s");
+        environment.put("MALIPO_RECONCILE_ATTENTION_AFTER", "12s");
         environment.put("MALIPO_PUSH_LEASE", "10s");
         environment.put("MALIPO_PUSH_PHONE_HOLD_WINDOW", "5s");
         environment.put("MALIPO_PUSH_CONNECT_RETRY_WINDOW", "5s");

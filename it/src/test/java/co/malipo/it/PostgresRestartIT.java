@@ -66,7 +66,7 @@ class PostgresRestartIT {
         Optional<Path> binaries = LocalPostgres.serverBinaries();
         assumeTrue(binaries.isPresent(), "needs the PostgreSQL server binaries under /usr/lib/postgresql");
         int pushes = FaultRig.LONG ? 500 : 150;
-        Duration spread = FaultRig.LONG ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
+        Duration spread = FaultRig.LONG ? Duration.ofSeconds(60) : Duration.ofSeconds(15);
         Duration downtime = FaultRig.LONG ? Duration.ofSeconds(20) : Duration.ofSeconds(5);
         int restarts = FaultRig.LONG ? 2 : 1;
 

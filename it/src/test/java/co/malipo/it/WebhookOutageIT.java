@@ -24,14 +24,14 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * A merchant with two webhook endpoints, one of which answers 500 for an hour of simulated time and then recovers. The
  * api app runs the default retry schedule (1 min, 5 min, 20 min, 1 h, 4 h). The test plays the clock: it moves the
- * due time of the failing endpoint's pending deliveries back in 5-minute steps, waiting after each step until the
+ * due time of the failing endpoint's pending deliveries back in 10-minute steps, waiting after each step until the
  * worker has tried every due delivery. An endpoint that the gateway disables meanwhile is enabled again through the
  * merchant API once the receiver is back, as its merchant would. In the end both endpoints must have received every
  * invoice's final state, never an older state after a newer one, and every invariant must hold.
  */
 class WebhookOutageIT {
 
-    private static final Duration STEP = Duration.ofMinutes(5);
+    private static final Duration STEP = Duration.ofMinutes(10);
 
     private ApiProcess app;
     private DarajaSimulatorHost daraja;

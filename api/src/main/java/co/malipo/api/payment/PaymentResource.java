@@ -1,5 +1,6 @@
 package co.malipo.api.payment;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,9 @@ import co.malipo.core.invoice.PushValidator;
 import co.malipo.core.invoice.ValidPush;
 import co.malipo.core.invoice.ValidationException;
 import co.malipo.core.merchant.ApiKey;
+import co.malipo.core.push.PushWorker;
 import co.malipo.core.reconcile.StatusRefresher;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -54,15 +57,18 @@ public class PaymentResource {
     private final InvoiceRepository invoices;
     private final IdempotencyStore idempotency;
     private final StatusRefresher statusRefresher;
+    private final PushWorker pushWorker;
 
     public PaymentResource(KeyAuthenticator authenticator, PushValidator validator, InvoiceService invoiceService,
-            InvoiceRepository invoices, IdempotencyStore idempotency, StatusRefresher statusRefresher) {
+            InvoiceRepository invoices, IdempotencyStore idempotency, StatusRefresher statusRefresher,
+            PushWorker pushWorker) {
         this.authenticator = authenticator;
         this.validator = validator;
         this.invoiceService = invoiceService;
         this.invoices = invoices;
         this.idempotency = idempotency;
         this.statusRefresher = statusRefresher;
+        this.pushWorker = pushWorker;
     }
 
     @POST
@@ -80,39 +86,49 @@ public class PaymentResource {
             return push(key, request);
         }
 
-        Optional<IdempotencyStore.Stored> stored = idempotency.claim(key, idempotencyKey, JsonBodies.canonical(request));
-        if (stored.isPresent()) {
-            return Response.status(stored.get().status()).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(stored.get().body()).header("Idempotent-Replayed", "true").build();
-        }
-        int status = 500;
-        String responseBody = null;
-        boolean recorded = false;
-        try {
-            ValidPush push = validator.validate(key.merchantId(), key.environment(), Channel.API, request);
-            String[] createdBody = new String[1];
-            invoiceService.createPush(push, created -> {
-                createdBody[0] = JsonBodies.write(pushBody(created));
-                idempotency.storeInTransaction(key, idempotencyKey, 200, createdBody[0]);
-            });
-            recorded = true;
-            return Response.ok(createdBody[0]).build();
-        } catch (ApiException e) {
-            status = e.status();
-            responseBody = JsonBodies.write(e.body());
-            throw e;
-        } catch (ValidationException e) {
-            status = 400;
-            responseBody = JsonBodies.write(e.errors());
-            throw e;
-        } catch (co.malipo.core.invoice.DuplicatePushException e) {
-            status = 409;
-            throw e;
-        } finally {
-            if (!recorded) {
-                idempotency.complete(key, idempotencyKey, status, responseBody);
+        String canonical = JsonBodies.canonical(request);
+        Optional<IdempotencyStore.Stored> stored = idempotency.find(key, idempotencyKey, canonical);
+        if (stored.isEmpty()) {
+            try {
+                stored = pushOnce(key, idempotencyKey, canonical, request);
+            } catch (ApiException e) {
+                idempotency.storeRejection(key, idempotencyKey, canonical, e.status(), JsonBodies.write(e.body()));
+                throw e;
+            } catch (ValidationException e) {
+                idempotency.storeRejection(key, idempotencyKey, canonical, 400, JsonBodies.write(e.errors()));
+                throw e;
             }
         }
+        return Response.status(stored.get().status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(stored.get().body()).header("Idempotent-Replayed", stored.get().replayed() ? "true" : null)
+                .build();
+    }
+
+    /**
+     * Creates the invoice, claims the key and stores the response in one transaction, and returns
+     * that response. When a request with the same key committed first, rolls back and returns the
+     * other request's response to replay.
+     */
+    private Optional<IdempotencyStore.Stored> pushOnce(ApiKey key, String idempotencyKey, String canonical,
+            ObjectNode request) {
+        ValidPush push = validator.validate(key.merchantId(), key.environment(), Channel.API, request);
+        Optional<IdempotencyStore.Stored> result = QuarkusTransaction.requiringNew().call(() -> {
+            if (!idempotency.claimInTransaction(key, idempotencyKey, canonical)) {
+                return idempotency.findInTransaction(key, idempotencyKey, canonical)
+                        .map(IdempotencyStore.Stored::asReplay);
+            }
+            Invoice invoice = invoiceService.createPush(push, Duration.ZERO);
+            String body = JsonBodies.write(pushBody(invoice));
+            // The claim above holds the key's index entry until this transaction ends, so a repeat waits.
+            idempotency.storeInTransaction(key, idempotencyKey, 200, body);
+            return Optional.of(new IdempotencyStore.Stored(200, body, false));
+        });
+        pushWorker.wake();
+        if (result.isEmpty()) {
+            throw ApiException.detail(409, "Another request with this Idempotency-Key was processed at the same moment"
+                    + " and has not finished. Retry the request.");
+        }
+        return result;
     }
 
     @POST

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -53,21 +52,6 @@ public class InvoiceService {
      */
     public Invoice createPush(ValidPush push) {
         Invoice created = QuarkusTransaction.requiringNew().call(() -> insert(push, Duration.ZERO));
-        pushWorker.wake();
-        return created;
-    }
-
-    /**
-     * Creates a PENDING invoice, queues its push and runs {@code inSameTransaction} with the new
-     * invoice before the commit, so that the caller's rows commit with the invoice or not at all.
-     * Throws {@link DuplicatePushException} as {@link #createPush(ValidPush)} does.
-     */
-    public Invoice createPush(ValidPush push, Consumer<Invoice> inSameTransaction) {
-        Invoice created = QuarkusTransaction.requiringNew().call(() -> {
-            Invoice invoice = insert(push, Duration.ZERO);
-            inSameTransaction.accept(invoice);
-            return invoice;
-        });
         pushWorker.wake();
         return created;
     }
