@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A load run against one api app whose built-in Daraja simulator, configured through the environment, answers a share
+ * A load run against one api app whose built-in Daraja simulator, configured through the environment, replies to a share
  * of OAuth, push and query requests slowly (past the read timeout), with HTTP 503, with an HTML page, or by closing
  * the connection. Every push must still be taken, and each invoice must end final or be listed as needing attention,
  * with every invariant holding.

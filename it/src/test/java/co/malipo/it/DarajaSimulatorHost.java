@@ -50,7 +50,7 @@ final class DarajaSimulatorHost implements AutoCloseable {
 
     /**
      * Starts the simulator on a free loopback port. It posts each callback {@code callbackDelay} after accepting the
-     * push, and its slow fault holds a reply for {@code slowReplyDelay}.
+     * push, and its slow fault delays a reply by {@code slowReplyDelay}.
      */
     static DarajaSimulatorHost start(Duration callbackDelay, Duration slowReplyDelay) throws IOException {
         SimulatorSettings settings = new SimulatorSettings(true, SHORTCODE, PASSKEY, CONSUMER_KEY, CONSUMER_SECRET,

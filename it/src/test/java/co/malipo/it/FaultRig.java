@@ -114,6 +114,7 @@ final class FaultRig {
         environment.put("DB_NAME", db.name());
         environment.put("DB_USER", db.user());
         environment.put("DB_PASSWORD", db.password());
+
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         environment.put("MALIPO_API_HOST", baseUrl);
@@ -121,18 +122,22 @@ final class FaultRig {
         environment.put("MALIPO_DARAJA_ACCOUNTS_SIMULATOR_BASE_URL",
                 darajaBaseUrl != null ? darajaBaseUrl : baseUrl + "/simulator/daraja");
         environment.put("MALIPO_DEMO_SEED", "false");
+
         environment.put("MALIPO_DARAJA_READ_TIMEOUT", "2s");
         environment.put("MALIPO_SIMULATOR_CALLBACK_DELAY", "1s");
         environment.put("MALIPO_SIMULATOR_SLOW_REPLY_DELAY", "3s");
+
         environment.put("MALIPO_RECONCILE_POLL_INTERVAL", "1s");
         environment.put("MALIPO_RECONCILE_QUERY_DELAYS", "2s,2s,2s,3s,5s");
         environment.put("MALIPO_RECONCILE_QUERY_LEASE", "10s");
         environment.put("MALIPO_RECONCILE_ATTENTION_AFTER", "12s");
+
         environment.put("MALIPO_PUSH_LEASE", "10s");
         environment.put("MALIPO_PUSH_PHONE_HOLD_WINDOW", "5s");
         environment.put("MALIPO_PUSH_CONNECT_RETRY_WINDOW", "5s");
         environment.put("MALIPO_PUSH_CONNECT_RETRY_DELAY", "1s");
         environment.put("MALIPO_CALLBACK_RETRY_INTERVAL", "1s");
+
         environment.put("MALIPO_WEBHOOKS_RETRY_DELAYS", "1s,1s,2s,2s,5s");
         environment.put("MALIPO_WEBHOOKS_POLL_INTERVAL", "1s");
         environment.put("MALIPO_WEBHOOKS_READ_TIMEOUT", "2s");
@@ -183,10 +188,6 @@ final class FaultRig {
 
         List<String> invoiceIds() {
             return outcomes.stream().map(Outcome::invoiceId).filter(id -> id != null).distinct().toList();
-        }
-
-        long finalStatusCount(int status) {
-            return outcomes.stream().filter(outcome -> outcome.status() == status).count();
         }
 
         int attempts() {

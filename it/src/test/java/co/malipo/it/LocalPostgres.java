@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,8 +77,26 @@ final class LocalPostgres implements AutoCloseable {
         return postgres;
     }
 
-    int port() {
-        return port;
+    /**
+     * Returns {@code preferred} when the {@code postgres} user can reach it, that is when every directory above it
+     * lets others pass, and otherwise a new directory under the system's temporary directory. Under root the server
+     * runs as {@code postgres}, which cannot enter a checkout under a private home directory.
+     */
+    static Path clusterDirectory(Path preferred) throws IOException {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root) {
+            return preferred;
+        }
+        for (Path dir = preferred.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir) && !Files.getPosixFilePermissions(dir).contains(
+                    java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                Path temporary = Files.createTempDirectory("malipo-pg-faults-");
+                Files.setPosixFilePermissions(temporary,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                return temporary;
+            }
+        }
+        return preferred;
     }
 
     FaultRig.Database database() {
@@ -97,14 +114,6 @@ final class LocalPostgres implements AutoCloseable {
     /** Stops the server in fast mode, which ends every session at once, and waits until it is down. */
     void stop() throws IOException, InterruptedException {
         pg(List.of(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"));
-    }
-
-    boolean accepts() {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(DATABASE), USER, PASSWORD)) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     /** Stops the server if it runs and deletes its files. */

@@ -71,7 +71,8 @@ class PostgresRestartIT {
         int restarts = FaultRig.LONG ? 2 : 1;
 
         List<Integer> ports = ApiProcess.freePorts(3);
-        postgres = LocalPostgres.create(binaries.get(), FaultRig.logDir().resolve("pg-faults"), ports.get(2));
+        postgres = LocalPostgres.create(binaries.get(),
+                LocalPostgres.clusterDirectory(FaultRig.logDir().resolve("pg-faults")), ports.get(2));
         FaultRig.Database db = postgres.database();
         daraja = DarajaSimulatorHost.start(Duration.ofSeconds(1), Duration.ofSeconds(3));
         Path jar = FaultRig.apiJar();

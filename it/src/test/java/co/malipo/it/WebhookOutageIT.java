@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * A merchant with two webhook endpoints, one of which answers 500 for an hour of simulated time and then recovers. The
+ * A merchant with two webhook endpoints, one of which returns 500 for an hour of simulated time and then recovers. The
  * api app runs the default retry schedule (1 min, 5 min, 20 min, 1 h, 4 h). The test plays the clock: it moves the
  * due time of the failing endpoint's pending deliveries back in 10-minute steps, waiting after each step until the
  * worker has tried every due delivery. An endpoint that the gateway disables meanwhile is enabled again through the

@@ -17,8 +17,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A merchant's webhook endpoint on a loopback port. It answers 200, or 500 while {@link #failing} is set, and records
- * every delivery with the answer it got.
+ * A merchant's webhook endpoint on a loopback port. It returns 200, or 500 while {@link #failing} is set, and records
+ * every delivery with the status it returned.
  */
 final class WebhookReceiver implements AutoCloseable {
 
@@ -52,7 +52,7 @@ final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    /** Makes the endpoint answer 500 to every delivery while {@code failing} is true. */
+    /** Makes the endpoint return 500 to every delivery while {@code failing} is true. */
     void failing(boolean failing) {
         this.failing.set(failing);
     }

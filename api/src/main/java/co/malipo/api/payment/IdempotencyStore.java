@@ -16,8 +16,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 /**
  * {@code Idempotency-Key} handling, scoped to merchant and environment. A push claims its key in
  * the transaction that creates the invoice and stores its response there too, so the key, the
- * invoice and the response commit together or not at all: a request cut off by a crash or a
- * database outage leaves nothing behind, and its retry starts afresh. A repeat of a stored request
+ * invoice and the response commit together or not at all. A request cut off by a crash or a
+ * database outage therefore leaves nothing behind, and its retry starts afresh. A repeat of a stored request
  * with the same body replays the stored response, and one with a different body gets 409. A repeat
  * sent while the first is still running waits for the first's transaction at the key's unique
  * index, then replays its response.
@@ -59,7 +59,7 @@ public class IdempotencyStore {
     /**
      * Claims the key in the caller's transaction. Returns false when another request with the key
      * committed first, in which case {@link #find} returns its response. The insert waits while
-     * another open transaction holds the same key.
+     * another open transaction has inserted the same key.
      */
     public boolean claimInTransaction(ApiKey key, String idempotencyKey, String canonicalBody) {
         Instant now = clock.instant();

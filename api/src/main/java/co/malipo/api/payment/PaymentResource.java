@@ -119,7 +119,7 @@ public class PaymentResource {
             }
             Invoice invoice = invoiceService.createPush(push, Duration.ZERO);
             String body = JsonBodies.write(pushBody(invoice));
-            // The claim above holds the key's index entry until this transaction ends, so a repeat waits.
+            // A repeat's claim waits at the key's unique index until this transaction ends.
             idempotency.storeInTransaction(key, idempotencyKey, 200, body);
             return Optional.of(new IdempotencyStore.Stored(200, body, false));
         });
