@@ -171,8 +171,9 @@ class PostgresRestartIT {
     }
 
     private ApiProcess start(Path jar, String name, int port, FaultRig.Database db) throws java.io.IOException {
-        ApiProcess app = ApiProcess.start(name, jar, port, FaultRig.appEnvironment(db, port, daraja.baseUrl(), Map.of()),
-                FaultRig.logDir());
+        // A 30 s lease lets a push worker keep its reply in memory through the outage and record it afterwards.
+        ApiProcess app = ApiProcess.start(name, jar, port, FaultRig.appEnvironment(db, port, daraja.baseUrl(),
+                Map.of("MALIPO_PUSH_LEASE", "30s")), FaultRig.logDir());
         started.add(app);
         return app;
     }

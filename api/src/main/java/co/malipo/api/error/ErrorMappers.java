@@ -86,7 +86,7 @@ public class ErrorMappers {
 
     /**
      * Returns 503 with {@code Retry-After} while the database cannot be reached, so that the client retries once it is
-     * back. A commit cut off by the outage may still have been applied, so the reply tells the client to retry with the same
+     * back. A commit cut off by the outage may still have been applied, so the detail recommends retrying with the same
      * Idempotency-Key. Logged at WARN without the stack trace.
      */
     private static Response databaseUnavailable(Throwable e) {

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  */
 public final class SimulatorFaults {
 
-    /** What goes wrong with one reply. */
+    /** Fault injected into one reply. */
     public enum Fault {
         /** The reply comes after the simulator's slow-reply delay, which is meant to exceed the client's read timeout. */
         SLOW,

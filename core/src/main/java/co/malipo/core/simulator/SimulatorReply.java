@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record SimulatorReply(int status, JsonNode body, Transport transport) {
 
-    /** How the host sends a reply. */
+    /** Transport of a reply: JSON, an HTML page, or a closed connection. */
     public enum Transport {
         JSON,
         HTML,

@@ -81,7 +81,7 @@ GROUP BY i.mpesa_reference
 HAVING count(*) > 1
 ORDER BY 1;
 
--- invariant: pushed-once: Daraja answered at most one push per invoice (one PUSH_ACCEPTED or PUSH_REJECTED, one push job)
+-- invariant: pushed-once: Daraja replied to at most one push per invoice (one PUSH_ACCEPTED or PUSH_REJECTED, one push job)
 SELECT i.id AS subject,
        e.answers || ' push replies recorded (' || e.kinds || ') and ' || coalesce(j.jobs, 0) || ' push jobs' AS detail
 FROM invoices i
