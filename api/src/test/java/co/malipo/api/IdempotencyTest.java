@@ -91,6 +91,47 @@ class IdempotencyTest {
         assertThat(stored).as("a 409 releases the key so a retry can succeed").isZero();
     }
 
+    @Test
+    void concurrentRepeatsCreateOneInvoice() throws Exception {
+        String body = "{\"phone_number\": \"0712000305\", \"amount\": \"10\", \"api_ref\": \"concurrent-key\"}";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            java.util.List<java.util.concurrent.Future<Response>> replies = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                replies.add(pool.submit(() -> push("key-5", body)));
+            }
+            java.util.Set<String> invoiceIds = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<Response> reply : replies) {
+                Response response = reply.get();
+                assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+                invoiceIds.add(response.path("invoice.invoice_id"));
+            }
+            assertThat(invoiceIds).as("invoice ids returned to five concurrent repeats").hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        int invoices = db.one("SELECT count(*) FROM invoices WHERE merchant_id = ? AND api_ref = 'concurrent-key'",
+                row -> row.getInt(1), merchant.merchantId()).orElseThrow();
+        assertThat(invoices).isEqualTo(1);
+    }
+
+    @Test
+    void claimWithoutResponseIsTakenOver() {
+        String body = "{\"phone_number\": \"abc\", \"amount\": \"10\"}";
+        push("key-6", body);
+        // Releases before claims and responses committed together could leave such a row behind.
+        db.update("UPDATE idempotency_keys SET status_code = NULL, response_body = NULL WHERE merchant_id = ?"
+                + " AND idempotency_key = 'key-6'", merchant.merchantId());
+
+        Response again = push("key-6", body);
+
+        assertThat(again.statusCode()).as(again.asString()).isEqualTo(400);
+        assertThat(again.header("Idempotent-Replayed")).isNull();
+        int status = db.one("SELECT status_code FROM idempotency_keys WHERE merchant_id = ? AND idempotency_key = 'key-6'",
+                row -> row.getInt(1), merchant.merchantId()).orElseThrow();
+        assertThat(status).as("response stored by the request that took the claim over").isEqualTo(400);
+    }
+
     private Response push(String idempotencyKey, String body) {
         var request = given().contentType("application/json").header("Authorization", "Bearer " + merchant.testSecretKey());
         if (idempotencyKey != null) {

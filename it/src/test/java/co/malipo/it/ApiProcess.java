@@ -131,6 +131,20 @@ final class ApiProcess {
         process.destroyForcibly();
     }
 
+    /** Kills the app with SIGKILL, as a crash or the kernel's out-of-memory killer would, and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int port() {
+        return port;
+    }
+
     /** Returns the last {@code lines} lines of the log, or a note when it cannot be read. */
     String logTail(int lines) {
         try {

@@ -11,17 +11,21 @@ import jakarta.ws.rs.core.Response;
 import co.malipo.api.ratelimit.RateLimitedException;
 import co.malipo.core.invoice.DuplicatePushException;
 import co.malipo.core.invoice.ValidationException;
+import co.malipo.core.support.DatabaseErrors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure into a JSON body: field errors as {@code {"field": ["message"]}}, anything
  * else as {@code {"detail": "message"}}. Client errors are logged at DEBUG in one line; server
- * errors at ERROR with the stack trace and a reference the merchant can quote.
+ * errors at ERROR with the stack trace and a reference the merchant can quote. An unreachable
+ * database gives 503 with {@code Retry-After} instead of 500.
  */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** Seconds a client should wait before retrying while the database is down. */
+    static final String DATABASE_RETRY_AFTER_SECONDS = "5";
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -79,9 +83,32 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (DatabaseErrors.isUnavailable(e)) {
+            return databaseUnavailable(e);
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected error, reference %s", reference);
         return json(500, Map.of("detail", "Internal server error. Quote reference " + reference + " to support."));
+    }
+
+    /**
+     * Returns 503 with {@code Retry-After} while the database cannot be reached, so that the client retries once it is
+     * back. A commit cut off by the outage may still have been applied, so the detail recommends retrying with the same
+     * Idempotency-Key. Logged at WARN without the stack trace.
+     */
+    private static Response databaseUnavailable(Throwable e) {
+        LOG.warnf("Database unavailable, answered 503: %s", rootMessage(e));
+        Response response = json(503, Map.of("detail", "The service is temporarily unavailable because its database"
+                + " cannot be reached. Try again in a few seconds, with the same Idempotency-Key if you sent one."));
+        return Response.fromResponse(response).header("Retry-After", DATABASE_RETRY_AFTER_SECONDS).build();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static Response json(int status, Object body) {

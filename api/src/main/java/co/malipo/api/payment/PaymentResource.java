@@ -1,5 +1,6 @@
 package co.malipo.api.payment;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import co.malipo.api.auth.KeyAuthenticator;
-import co.malipo.api.error.ApiException;
 import co.malipo.api.ratelimit.ApiRateLimits;
-import co.malipo.api.ratelimit.RateLimitedException;
+import co.malipo.api.error.ApiException;
 import co.malipo.core.invoice.Channel;
 import co.malipo.core.invoice.Invoice;
 import co.malipo.core.invoice.InvoiceRepository;
@@ -29,7 +29,9 @@ import co.malipo.core.invoice.PushValidator;
 import co.malipo.core.invoice.ValidPush;
 import co.malipo.core.invoice.ValidationException;
 import co.malipo.core.merchant.ApiKey;
+import co.malipo.core.push.PushWorker;
 import co.malipo.core.reconcile.StatusRefresher;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -56,17 +58,19 @@ public class PaymentResource {
     private final InvoiceRepository invoices;
     private final IdempotencyStore idempotency;
     private final StatusRefresher statusRefresher;
+    private final PushWorker pushWorker;
     private final ApiRateLimits rateLimits;
 
     public PaymentResource(KeyAuthenticator authenticator, PushValidator validator, InvoiceService invoiceService,
             InvoiceRepository invoices, IdempotencyStore idempotency, StatusRefresher statusRefresher,
-            ApiRateLimits rateLimits) {
+            PushWorker pushWorker, ApiRateLimits rateLimits) {
         this.authenticator = authenticator;
         this.validator = validator;
         this.invoiceService = invoiceService;
         this.invoices = invoices;
         this.idempotency = idempotency;
         this.statusRefresher = statusRefresher;
+        this.pushWorker = pushWorker;
         this.rateLimits = rateLimits;
     }
 
@@ -86,35 +90,50 @@ public class PaymentResource {
             return push(key, request);
         }
 
-        Optional<IdempotencyStore.Stored> stored = idempotency.claim(key, idempotencyKey, JsonBodies.canonical(request));
-        if (stored.isPresent()) {
-            return Response.status(stored.get().status()).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(stored.get().body()).header("Idempotent-Replayed", "true").build();
+        String canonical = JsonBodies.canonical(request);
+        Optional<IdempotencyStore.Stored> stored = idempotency.find(key, idempotencyKey, canonical);
+        if (stored.isEmpty()) {
+            try {
+                stored = pushOnce(key, idempotencyKey, canonical, request);
+            } catch (ApiException e) {
+                idempotency.storeRejection(key, idempotencyKey, canonical, e.status(), JsonBodies.write(e.body()));
+                throw e;
+            } catch (ValidationException e) {
+                idempotency.storeRejection(key, idempotencyKey, canonical, 400, JsonBodies.write(e.errors()));
+                throw e;
+            }
         }
-        int status = 500;
-        String responseBody = null;
-        try {
-            Response response = push(key, request);
-            status = response.getStatus();
-            responseBody = (String) response.getEntity();
-            return response;
-        } catch (ApiException e) {
-            status = e.status();
-            responseBody = JsonBodies.write(e.body());
-            throw e;
-        } catch (ValidationException e) {
-            status = 400;
-            responseBody = JsonBodies.write(e.errors());
-            throw e;
-        } catch (co.malipo.core.invoice.DuplicatePushException e) {
-            status = 409;
-            throw e;
-        } catch (RateLimitedException e) {
-            status = 429;
-            throw e;
-        } finally {
-            idempotency.complete(key, idempotencyKey, status, responseBody);
+        return Response.status(stored.get().status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(stored.get().body()).header("Idempotent-Replayed", stored.get().replayed() ? "true" : null)
+                .build();
+    }
+
+    /**
+     * Creates the invoice, claims the key and stores the response in one transaction, and returns
+     * that response. When a request with the same key committed first, rolls back and returns the
+     * other request's response to replay.
+     */
+    private Optional<IdempotencyStore.Stored> pushOnce(ApiKey key, String idempotencyKey, String canonical,
+            ObjectNode request) {
+        ValidPush push = validator.validate(key.merchantId(), key.environment(), Channel.API, request);
+        rateLimits.pushToPhone(key.environment(), push.phone());
+        Optional<IdempotencyStore.Stored> result = QuarkusTransaction.requiringNew().call(() -> {
+            if (!idempotency.claimInTransaction(key, idempotencyKey, canonical)) {
+                return idempotency.findInTransaction(key, idempotencyKey, canonical)
+                        .map(IdempotencyStore.Stored::asReplay);
+            }
+            Invoice invoice = invoiceService.createPush(push, Duration.ZERO);
+            String body = JsonBodies.write(pushBody(invoice));
+            // A repeat's claim waits at the key's unique index until this transaction ends.
+            idempotency.storeInTransaction(key, idempotencyKey, 200, body);
+            return Optional.of(new IdempotencyStore.Stored(200, body, false));
+        });
+        pushWorker.wake();
+        if (result.isEmpty()) {
+            throw ApiException.detail(409, "Another request with this Idempotency-Key was processed at the same moment"
+                    + " and has not finished. Retry the request.");
         }
+        return result;
     }
 
     @POST

@@ -214,6 +214,17 @@ public interface GatewayConfig {
         /** Delay of the late success callback after a query returned 1037. Defaults to 20 s. */
         @WithDefault("20s")
         Duration lateCallbackDelay();
+
+        /**
+         * Faults injected into a share of the simulator's replies, for example {@code slow=5,error=5,html=5,drop=5,seed=1}:
+         * percent of requests that get a reply after the slow-reply delay, HTTP 503, an HTML page, or a closed
+         * connection. Unset means no faults.
+         */
+        Optional<String> faults();
+
+        /** Whether {@code /simulator/daraja/faults} reads and replaces the fault plan at run time. Defaults to false. */
+        @WithDefault("false")
+        boolean faultControl();
     }
 
     /** The demo merchant seeded at start for local runs. */
@@ -403,6 +414,16 @@ public interface GatewayConfig {
         /** Period of {@link #inboundLimitPerPhone()}. Defaults to 10 min. */
         @WithDefault("10m")
         Duration inboundLimitPerPhonePeriod();
+
+        /**
+         * Faults the Africa's Talking simulator injects into a share of its replies, in the form of
+         * {@code malipo.simulator.faults}, for example {@code error=10,drop=10,seed=1}. Unset means no faults.
+         */
+        Optional<String> simulatorFaults();
+
+        /** Delay of a reply that the Africa's Talking simulator's {@code slow} fault holds back. Defaults to 20 s. */
+        @WithDefault("20s")
+        Duration simulatorSlowReplyDelay();
     }
 
     /** The USSD channel. */

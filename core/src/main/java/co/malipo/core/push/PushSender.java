@@ -23,6 +23,7 @@ import co.malipo.core.invoice.PhoneNumbers;
 import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.merchant.Environment;
 import co.malipo.core.observability.InvoiceMetrics;
+import co.malipo.core.support.DatabaseErrors;
 import co.malipo.core.support.JsonText;
 import co.malipo.core.webhook.WebhookOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
 public class PushSender {
 
     private static final Logger LOG = Logger.getLogger(PushSender.class);
+    /** Pause between attempts to record a push reply while the database is down. */
+    private static final Duration RECORD_RETRY_DELAY = Duration.ofSeconds(1);
     /** Shown to merchants instead of Daraja's text, which may describe our credentials. */
     static final String CONFIGURATION_REASON =
             "The payment provider rejected the gateway's configuration. The operator has been alerted.";
@@ -93,14 +96,50 @@ public class PushSender {
         meters.counter("malipo.push.outcomes", "outcome", reply.getClass().getSimpleName().toLowerCase()).increment();
 
         if (reply instanceof PushReply.Accepted accepted) {
-            QuarkusTransaction.requiringNew().run(() -> recordAccepted(invoice.id(), accepted, exchange));
+            recordOutcome(invoice.id(), () -> recordAccepted(invoice.id(), accepted, exchange));
         } else if (reply instanceof PushReply.Rejected rejected) {
-            QuarkusTransaction.requiringNew().run(() -> recordRejected(invoice, rejected, exchange));
+            recordOutcome(invoice.id(), () -> recordRejected(invoice, rejected, exchange));
         } else if (reply instanceof PushReply.NotSent notSent) {
-            QuarkusTransaction.requiringNew().run(() -> recordNotSent(invoice.id(), claim, notSent));
+            recordOutcome(invoice.id(), () -> recordNotSent(invoice.id(), claim, notSent));
         } else if (reply instanceof PushReply.Unknown unknown) {
-            QuarkusTransaction.requiringNew().run(() -> recordUnknown(invoice.id(), unknown.reason(),
+            recordOutcome(invoice.id(), () -> recordUnknown(invoice.id(), unknown.reason(),
                     payload(exchange.sanitisedRequest(), unknown.body())));
+        }
+    }
+
+    /**
+     * Records what Daraja replied in a new transaction. While the database cannot be reached, tries
+     * again every second until the push's lease ends, because the reply, with its CheckoutRequestID,
+     * exists only in memory: without it a lost callback could never be matched by a status query.
+     */
+    private void recordOutcome(String invoiceId, Runnable record) {
+        Instant giveUp = Instant.now().plus(config.push().lease());
+        int attempt = 1;
+        while (true) {
+            try {
+                QuarkusTransaction.requiringNew().run(record);
+                if (attempt > 1) {
+                    LOG.infof("Recorded the push reply of invoice %s at attempt %d, after the database came back",
+                            invoiceId, attempt);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!DatabaseErrors.isUnavailable(e) || Instant.now().isAfter(giveUp)) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    LOG.warnf("Database unavailable while recording the push reply of invoice %s; trying again"
+                            + " every second until the lease ends: %s", invoiceId, e.getMessage());
+                }
+            }
+            attempt++;
+            try {
+                Thread.sleep(RECORD_RETRY_DELAY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to record the push reply of invoice "
+                        + invoiceId, e);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package co.malipo.core.simulator;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +29,10 @@ import co.malipo.core.config.GatewayConfig;
  * </ul>
  * Requests without an {@code apiKey} header or {@code username} get HTTP 401. Every method returns
  * 404 while {@code malipo.sms.simulator-enabled} is false. State is in memory, per process.
+ *
+ * <p>{@link #faults()} injects transport faults into a share of the replies, as in {@link DarajaSimulator#faults()}:
+ * {@code SLOW}, {@code HTML} and {@code DROP} hit the reply of a message that was accepted, and {@code SERVER_ERROR}
+ * replaces the handling with HTTP 503.
  */
 @ApplicationScoped
 public class AfricasTalkingSimulator {
@@ -47,15 +53,33 @@ public class AfricasTalkingSimulator {
     private final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
+    private final SimulatorFaults faults = new SimulatorFaults();
+    private final Duration slowReplyDelay;
 
     @Inject
     public AfricasTalkingSimulator(GatewayConfig config) {
-        this(config.sms().simulatorEnabled(), config.sms().simulatorInvalidSenderId());
+        this(config.sms().simulatorEnabled(), config.sms().simulatorInvalidSenderId(),
+                config.sms().simulatorSlowReplyDelay());
+        faults.set(SimulatorFaults.Plan.parse(config.sms().simulatorFaults().orElse("")));
     }
 
     public AfricasTalkingSimulator(boolean enabled, String invalidSenderId) {
+        this(enabled, invalidSenderId, Duration.ofSeconds(20));
+    }
+
+    public AfricasTalkingSimulator(boolean enabled, String invalidSenderId, Duration slowReplyDelay) {
         this.enabled = enabled;
         this.invalidSenderId = invalidSenderId;
+        this.slowReplyDelay = slowReplyDelay;
+    }
+
+    /** Returns the faults this simulator injects into a share of its replies. */
+    public SimulatorFaults faults() {
+        return faults;
+    }
+
+    public boolean enabled() {
+        return enabled;
     }
 
     /** Handles one send request; {@code to} is the comma-separated list of numbers. */
@@ -63,6 +87,34 @@ public class AfricasTalkingSimulator {
         if (!enabled) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return new SimulatorReply(503, WireFields.MAPPER.createObjectNode().put("detail", "Service Unavailable"));
+        }
+        SimulatorReply reply = handle(apiKey, username, to, message, from);
+        if (fault.isEmpty()) {
+            return reply;
+        }
+        return switch (fault.get()) {
+            case SLOW -> {
+                pause(slowReplyDelay);
+                yield reply;
+            }
+            case HTML -> SimulatorReply.html();
+            case DROP -> SimulatorReply.dropped();
+            case SERVER_ERROR -> throw new IllegalStateException("handled above");
+        };
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private SimulatorReply handle(String apiKey, String username, String to, String message, String from) {
         if (apiKey == null || apiKey.isBlank() || username == null || username.isBlank()) {
             return new SimulatorReply(401, WireFields.MAPPER.createObjectNode()
                     .put("detail", "The supplied authentication is invalid"));

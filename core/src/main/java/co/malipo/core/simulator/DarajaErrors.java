@@ -8,6 +8,8 @@ final class DarajaErrors {
     static final String INVALID_ACCESS_TOKEN = "404.001.03";
     static final String BAD_REQUEST = "400.002.02";
     static final String MERCHANT_ERROR = "500.001.1001";
+    /** Code of the simulator's server-error fault. It mimics a gateway error, not a documented Daraja code. */
+    static final String SERVICE_UNAVAILABLE = "503.001.01";
 
     static final String WRONG_CREDENTIALS = "[MerchantValidate] - Wrong credentials";
     static final String SUBSCRIBER_LOCKED =
@@ -47,5 +49,10 @@ final class DarajaErrors {
     /** Builds the 500 reply to a query made before the outcome is due, with the CheckoutRequestID as requestId. */
     static SimulatorReply beingProcessed(String checkoutRequestId) {
         return SimulatorReply.error(500, checkoutRequestId, MERCHANT_ERROR, "The transaction is being processed");
+    }
+
+    /** Builds the 503 reply of the server-error fault. */
+    static SimulatorReply serviceUnavailable() {
+        return SimulatorReply.error(503, SimulatorIds.requestId(), SERVICE_UNAVAILABLE, "Service Unavailable");
     }
 }

@@ -42,10 +42,17 @@ public class DarajaSimulator implements AutoCloseable {
     private final TokenStore tokens;
     private final PushRegistry pushes = new PushRegistry();
     private final List<JsonNode> receivedPushes = new CopyOnWriteArrayList<>();
+    private final SimulatorFaults faults = new SimulatorFaults();
 
+    /** Creates the simulator with the fault plan of {@code malipo.simulator.faults}, if set. */
     @Inject
     public DarajaSimulator(GatewayConfig config, Clock clock) {
         this(SimulatorSettings.from(config), clock);
+        SimulatorFaults.Plan plan = SimulatorFaults.Plan.parse(config.simulator().faults().orElse(""));
+        faults.set(plan);
+        if (settings.enabled() && !plan.percentages().isEmpty()) {
+            LOG.warnf("Daraja simulator injects faults into its replies: %s", plan.format());
+        }
     }
 
     public DarajaSimulator(SimulatorSettings settings, Clock clock) {
@@ -65,11 +72,29 @@ public class DarajaSimulator implements AutoCloseable {
         return settings.enabled();
     }
 
+    /**
+     * Returns the faults this simulator injects into a share of its OAuth, push and query replies. A {@code SLOW},
+     * {@code HTML} or {@code DROP} fault hits the reply after the request was handled, so an accepted push still
+     * prompts the customer and gets its callback. A {@code SERVER_ERROR} replaces the handling, so the push is never
+     * accepted.
+     */
+    public SimulatorFaults faults() {
+        return faults;
+    }
+
     /** Handles {@code GET /oauth/v1/generate}: checks the grant type, then the Basic client credentials. */
     public SimulatorReply generateToken(String grantType, String authorization) {
         if (!settings.enabled()) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return DarajaErrors.serviceUnavailable();
+        }
+        return withFault(fault, handleToken(grantType, authorization));
+    }
+
+    private SimulatorReply handleToken(String grantType, String authorization) {
         if (!"client_credentials".equals(grantType)) {
             return DarajaErrors.invalidGrantType();
         }
@@ -89,6 +114,14 @@ public class DarajaSimulator implements AutoCloseable {
         if (!settings.enabled()) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return DarajaErrors.serviceUnavailable();
+        }
+        return withFault(fault, handlePush(authorization, requestBody));
+    }
+
+    private SimulatorReply handlePush(String authorization, String requestBody) {
         if (!tokens.isValid(AuthorizationHeaders.bearerToken(authorization))) {
             return DarajaErrors.invalidAccessToken();
         }
@@ -124,6 +157,14 @@ public class DarajaSimulator implements AutoCloseable {
         if (!settings.enabled()) {
             return SimulatorReply.notFound();
         }
+        Optional<SimulatorFaults.Fault> fault = faults.next();
+        if (fault.equals(Optional.of(SimulatorFaults.Fault.SERVER_ERROR))) {
+            return DarajaErrors.serviceUnavailable();
+        }
+        return withFault(fault, handleQuery(authorization, requestBody));
+    }
+
+    private SimulatorReply handleQuery(String authorization, String requestBody) {
         if (!tokens.isValid(AuthorizationHeaders.bearerToken(authorization))) {
             return DarajaErrors.invalidAccessToken();
         }
@@ -189,6 +230,15 @@ public class DarajaSimulator implements AutoCloseable {
         return pushes.find(checkoutRequestId).flatMap(SimulatedPush::receipt);
     }
 
+    /**
+     * Builds the callback Daraja would post now for the accepted push whose CallBackURL is {@code callbackUrl}, with
+     * {@code resultCode}: a success carries the push's receipt and amount. Empty if no push has that URL. Tests post
+     * it themselves to send callbacks early, twice, out of order or late.
+     */
+    public Optional<JsonNode> callbackFor(String callbackUrl, int resultCode) {
+        return pushes.findByCallbackUrl(callbackUrl).map(push -> callbackBody(push, resultCode));
+    }
+
     /** Returns the number of callback posts attempted for a push so far, counting each copy, or 0 if unknown. */
     public int callbackPosts(String checkoutRequestId) {
         return pushes.find(checkoutRequestId).map(push -> push.callbackPosts().get()).orElse(0);
@@ -236,6 +286,21 @@ public class DarajaSimulator implements AutoCloseable {
             callbacks.schedule(push, settings.lateCallbackDelay(), 1,
                     () -> WireBodies.successCallback(push, clock.instant()));
         }
+    }
+
+    private SimulatorReply withFault(Optional<SimulatorFaults.Fault> fault, SimulatorReply reply) {
+        if (fault.isEmpty()) {
+            return reply;
+        }
+        return switch (fault.get()) {
+            case SLOW -> {
+                pause(settings.slowReplyDelay());
+                yield reply;
+            }
+            case HTML -> SimulatorReply.html();
+            case DROP -> SimulatorReply.dropped();
+            case SERVER_ERROR -> DarajaErrors.serviceUnavailable();
+        };
     }
 
     private static void pause(Duration delay) {

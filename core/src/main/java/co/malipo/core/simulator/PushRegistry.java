@@ -48,6 +48,12 @@ final class PushRegistry {
         return Optional.ofNullable(pushes.get(checkoutRequestId));
     }
 
+    /** Returns the newest accepted push whose CallBackURL is {@code callbackUrl}. */
+    Optional<SimulatedPush> findByCallbackUrl(String callbackUrl) {
+        return pushes.values().stream().filter(push -> push.callbackUrl().equals(callbackUrl))
+                .max(java.util.Comparator.comparing(SimulatedPush::checkoutRequestId));
+    }
+
     void clear() {
         pushes.clear();
         receiptNumbers.clear();

@@ -49,7 +49,7 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         return new TestGatewayConfig(payments(new BigDecimal("1.5")), new TestCallback(Optional.empty(),
                 "http://127.0.0.1:8080", true, Optional.empty(), "30s"), daraja, new TestPush(8, Duration.ofMinutes(2), Duration.ofSeconds(60),
                 Duration.ofSeconds(3), Duration.ofSeconds(90), "2s"), new TestSimulator(false, Duration.ofSeconds(2), Duration.ofSeconds(35),
-                Duration.ofSeconds(20)), new TestDemo(false, "MRC_DEMO", "Demo Shop", Optional.empty(),
+                Duration.ofSeconds(20), Optional.empty(), false), new TestDemo(false, "MRC_DEMO", "Demo Shop", Optional.empty(),
                 Optional.empty()), new TestApi(List.of("TEST", "LIVE"), "http://127.0.0.1:8080",
                 Duration.ofHours(24)), new TestReconcile(List.of(Duration.ofSeconds(30), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
@@ -92,7 +92,7 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
     }
 
     public record TestSimulator(boolean enabled, Duration callbackDelay, Duration slowReplyDelay,
-            Duration lateCallbackDelay) implements GatewayConfig.Simulator {
+            Duration lateCallbackDelay, Optional<String> faults, boolean faultControl) implements GatewayConfig.Simulator {
     }
 
     public record TestDemo(boolean seed, String merchantId, String merchantName, Optional<String> testPublicKey,
@@ -154,6 +154,16 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         @Override
         public Optional<List<String>> allowedNetworks() {
             return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> simulatorFaults() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Duration simulatorSlowReplyDelay() {
+            return Duration.ofSeconds(20);
         }
 
         @Override
