@@ -2,6 +2,7 @@ package co.malipo.admin.auth;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,6 +48,7 @@ public class LoginResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
     public Response signIn(@FormParam("username") String username, @FormParam("password") String password) {
@@ -61,6 +63,7 @@ public class LoginResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("logout")
     public Response signOut(@CookieParam(SessionCookie.NAME) String token) {
         if (token != null && !token.isBlank() && me.isSignedIn()) {
