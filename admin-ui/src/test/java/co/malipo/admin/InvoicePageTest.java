@@ -242,11 +242,11 @@ class InvoicePageTest {
         return db.list("SELECT action FROM audit_log WHERE actor = ? ORDER BY id", row -> row.getString(1), actor);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    private static void await(String description, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting until " + what);
+                throw new AssertionError("timed out waiting until " + description);
             }
             Thread.sleep(200);
         }

@@ -7,7 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
-/** A merchant's webhook endpoint for the tests: {@code /test-hooks/ok} answers 200, any other name 500. */
+/** A merchant's webhook endpoint for the tests: {@code /test-hooks/ok} returns 200, any other name 500. */
 @Path("/test-hooks/{name}")
 public class TestWebhookReceiver {
 

@@ -146,8 +146,8 @@ public class ManualDecisions {
                         co.malipo.core.support.JsonText.of(decisionMap(decision)));
                 after = invoices.find(invoice.id()).orElseThrow().state().name();
                 if (outcome == Reconciler.Decision.HELD_FOR_REVIEW || outcome == Reconciler.Decision.UNCHANGED) {
-                    // The reconciler's checks (for example a receipt that belongs to another invoice) win;
-                    // rolling back keeps the request open so that it can be rejected with a reason.
+                    // The reconciler's checks win, for example on a receipt that belongs to another invoice.
+                    // Rolling back keeps the request open, so that a reviewer can reject it with a reason.
                     throw new ValidationException(Map.of("decision", List.of("The reconciler did not apply the"
                             + " decision (" + outcome + "). Check the receipt on the invoice timeline.")));
                 }

@@ -14,10 +14,10 @@ import co.malipo.core.invoice.TimelineRepository;
 import co.malipo.core.support.Db;
 
 /**
- * Everything that happened to one invoice, merged into one timeline: the invoice's own events
- * (creation, Daraja request and reply, queries, state changes with reasons, ledger credits), each
- * raw callback, ledger entries, every webhook delivery attempt, every SMS, needs-attention items
- * and the dashboard's own actions from the audit log.
+ * Everything that happened to one invoice, merged into one timeline. It contains the invoice's own
+ * events (creation, Daraja request and reply, queries, state changes with reasons, ledger credits).
+ * It adds each raw callback, ledger entries, every webhook event and delivery attempt, every SMS,
+ * needs-attention items and the dashboard's own actions from the audit log.
  */
 @ApplicationScoped
 public class InvoiceHistory {

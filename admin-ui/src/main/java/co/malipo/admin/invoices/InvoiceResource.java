@@ -110,7 +110,7 @@ public class InvoiceResource {
                 decisions.listForInvoice(invoice.id()), notice, error);
     }
 
-    /** Queries Daraja about the push now and applies the answer as the status poller would. */
+    /** Queries Daraja about the push now and applies the reply as the status poller would. */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("query")
@@ -153,11 +153,13 @@ public class InvoiceResource {
             return Response.status(Response.Status.NOT_FOUND).type("text/plain")
                     .entity("Invoice " + id + " or delivery " + deliveryId + " was not found.").build();
         }
+
         UUID deliveryUuid = delivery;
         boolean belongs = history.deliveries(id).stream().anyMatch(entry -> entry.id().equals(deliveryUuid));
         if (!belongs) {
             return backWithError(id, "Delivery " + deliveryId + " is not a delivery of this invoice.");
         }
+
         Invoice invoice = found.get();
         WebhookEndpointService.Replay replay = webhooks.replay(invoice.merchantId(), invoice.environment(), delivery);
         if (replay.outcome() != WebhookEndpointService.ReplayOutcome.REPLAYED) {
@@ -167,6 +169,7 @@ public class InvoiceResource {
                 default -> "The delivery was not found.";
             });
         }
+
         String actor = me.username();
         String clientIp = me.clientIp();
         QuarkusTransaction.requiringNew().run(() -> audit.record(actor, "WEBHOOK_REPLAYED", "invoice", id, clientIp,
