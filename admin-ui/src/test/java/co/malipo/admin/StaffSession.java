@@ -63,6 +63,18 @@ final class StaffSession {
         return response;
     }
 
+    /** Posts a form with one field repeated for each value, plus the CSRF token, as checkboxes send it. */
+    Response postRepeated(String path, String field, java.util.List<String> values) {
+        RequestSpecification request = request().contentType("application/x-www-form-urlencoded; charset=UTF-8");
+        if (csrfToken != null) {
+            request.formParam("csrf-token", csrfToken);
+        }
+        request.formParam(field, values.toArray());
+        Response response = request.post(path);
+        remember(response);
+        return response;
+    }
+
     String cookie(String name) {
         return cookies.get(name);
     }
