@@ -36,8 +36,8 @@ import io.quarkus.qute.TemplateInstance;
 
 /**
  * Merchants: list and create, and per merchant its details, keys, wallets with balances, business
- * numbers and webhook endpoints. Everyone may read; only ADMIN may change. A new secret is shown
- * once, in the response to the post that created it, which browsers are told not to store.
+ * numbers and webhook endpoints. Everyone may read, but only ADMIN may change. A new secret is
+ * shown once, in the response to the post that created it, sent with {@code Cache-Control: no-store}.
  */
 @Path("/merchants")
 @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME, Role.SUPPORT_NAME })
