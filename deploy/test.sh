@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: sets up PostgreSQL (deploy/pg-setup.sh), installs
 # Debian's chromium package when it is missing and the user is root, installs
-# the Node packages that IntaSendNodeSdkTest and PhonePageTest need when node
+# the Node packages that IntaSendNodeSdkTest, PhonePageTest and
+# DashboardBrowserTest need when node
 # is present, then runs mvn verify. Extra arguments go to mvn, for example:
 #   deploy/test.sh -pl core
 #
@@ -33,7 +34,7 @@ if [[ $DB_NAME == malipo ]]; then
 fi
 echo "test: tests use database $DB_NAME at $DB_HOST:$DB_PORT"
 
-# PhonePageTest drives the ussd-channel phone page with Debian's chromium package.
+# PhonePageTest and DashboardBrowserTest drive pages with Debian's chromium package.
 if [[ ! -x /usr/bin/chromium ]]; then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "test: /usr/bin/chromium is missing, so installing Debian's chromium package (apt-get update -qq && apt-get install -y -qq chromium)"
@@ -58,5 +59,6 @@ install_node_packages() {
 }
 install_node_packages api/src/test/node IntaSendNodeSdkTest
 install_node_packages ussd-channel/src/test/node PhonePageTest
+install_node_packages admin-ui/src/test/node DashboardBrowserTest
 
 mvn -B -ntp verify "$@"

@@ -27,8 +27,8 @@ class PackagedAdminIT {
     }
 
     @Test
-    void firstPageIsHtml() {
-        Response page = given().header("X-Request-Id", "packaged-admin-1").get("/");
+    void signInPageIsHtml() {
+        Response page = given().header("X-Request-Id", "packaged-admin-1").get("/login");
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
@@ -36,8 +36,8 @@ class PackagedAdminIT {
     }
 
     @Test
-    void metricsCountFirstPage() {
-        given().get("/").then().statusCode(200);
+    void metricsCountSignInPage() {
+        given().get("/login").then().statusCode(200);
 
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"200\"[^}]*} [1-9]");
