@@ -9,13 +9,13 @@
 #
 # It builds the apps and the load generator, sets up PostgreSQL with deploy/pg-setup.sh, empties the
 # database BENCH_DB_NAME (default malipo_bench), starts the api, ussd-channel and admin-ui apps from
-# their jars with the Daraja simulator answering at once and webhooks going to a local receiver,
+# their jars with the Daraja simulator replying at once and webhooks going to a local receiver,
 # runs the scenarios, and stops everything it started. All traffic stays on 127.0.0.1.
 #
 # Environment: BENCH_DB_NAME, BENCH_PORT_BASE (default 8401; the apps, the receiver and the
 # load generator use the next 4 ports), BENCH_CONNECTIONS (default 8, for closed-loop runs and
-# pgbench -c), BENCH_JVM_OPTS (default "-Xmx192m -XX:+UseParallelGC"), and DB_HOST, DB_PORT,
-# DB_USER, DB_PASSWORD as for deploy/pg-setup.sh.
+# pgbench -c), BENCH_JVM_OPTS (the apps' JVM flags, default below), and DB_HOST, DB_PORT, DB_USER,
+# DB_PASSWORD as for deploy/pg-setup.sh.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,21 +49,26 @@ receiver_port=$((port_base + 2))
 admin_port=$((port_base + 3))
 api_url=http://127.0.0.1:$api_port
 connections=${BENCH_CONNECTIONS:-8}
-jvm_opts=${BENCH_JVM_OPTS:--Xmx192m -XX:+UseParallelGC}
+# A small heap, code cache and thread stacks, and the serial collector, keep each app's resident
+# memory low. MALLOC_ARENA_MAX=2 stops glibc from giving each of the many worker threads its own
+# malloc arena, which added tens of MB of resident memory under load.
+jvm_opts=${BENCH_JVM_OPTS:--Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:+UseSerialGC}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
-# Durations in seconds and open-loop rates per second. The full rates are the issue's targets.
+# Durations in seconds and open-loop rates per second. The full run's rates are those at which
+# docs/benchmarks.md states the latency targets.
 if [[ $mode == smoke ]]; then
   warmup=0.5 closed_s=2 open_s=2 pgbench_s=2 growth_s=2
   push_rate=50 status_rate=100 callback_rate=50 e2e_rate=20 ussd_rate=25
-  status_pool=2000 callback_pool=400 pgbench_callback_pool=20000 growth_small=1000 growth_large=0
-  idle_wait=1 e2e_drain=10
+  status_pool=2000 callback_pool=400 pgbench_callback_pool=5000 growth_small=1000 growth_large=0
+  idle_wait=0.5 e2e_drain=10 drain_limit=10
   report=$repo_root/.build/bench/smoke.md
 else
   warmup=3 closed_s=20 open_s=20 pgbench_s=20 growth_s=15
   push_rate=500 status_rate=1000 callback_rate=500 e2e_rate=200 ussd_rate=100
   status_pool=20000 callback_pool=40000 pgbench_callback_pool=150000 growth_small=10000 growth_large=1000000
   ((growth_1m)) || growth_large=0
-  idle_wait=5 e2e_drain=30
+  idle_wait=5 e2e_drain=30 drain_limit=180
   report=$repo_root/docs/benchmarks.md
 fi
 
@@ -94,13 +99,21 @@ psql_bench() {
 
 # ---------------------------------------------------------------------------------------------
 # Build
-jar_missing() {
+app_jar_missing() {
   [[ ! -f api/target/quarkus-app/quarkus-run.jar || ! -f ussd-channel/target/quarkus-app/quarkus-run.jar ||
-    ! -f admin-ui/target/quarkus-app/quarkus-run.jar || ! -f bench/target/malipo-bench-0.1.0-SNAPSHOT.jar ]]
+    ! -f admin-ui/target/quarkus-app/quarkus-run.jar ]]
 }
-if ((build)) && { [[ $mode == full ]] || jar_missing; }; then
-  log "building the apps (mvn package -DskipTests) and the load generator"
-  mvn -B -ntp -q package -DskipTests -pl api,ussd-channel,admin-ui -am
+jar_missing() {
+  app_jar_missing || [[ ! -f bench/target/malipo-bench-0.1.0-SNAPSHOT.jar ]]
+}
+# A smoke run builds the apps only when a jar is missing, because CI runs it right after mvn verify
+# has packaged them.
+if ((build)); then
+  if [[ $mode == full ]] || app_jar_missing; then
+    log "building the apps (mvn package -DskipTests)"
+    mvn -B -ntp -q package -DskipTests -pl api,ussd-channel,admin-ui -am
+  fi
+  log "building the load generator (mvn -f bench/pom.xml package)"
   mvn -B -ntp -q -f bench/pom.xml package -DskipTests
 fi
 jar_missing && { log "a jar is missing; run without --no-build"; exit 1; }
@@ -109,7 +122,8 @@ loadgen=(java -Xmx256m -cp "bench/target/malipo-bench-0.1.0-SNAPSHOT.jar:bench/t
 # ---------------------------------------------------------------------------------------------
 # Database: a fresh schema, migrated by the api app at its start
 DB_NAME=malipo DB_TEST_NAME=$bench_db bash deploy/pg-setup.sh >&2
-psql_bench -c "DROP SCHEMA IF EXISTS bench CASCADE; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
+psql_bench -c "SET client_min_messages = warning" \
+  -c "DROP SCHEMA IF EXISTS bench CASCADE; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
 
 # ---------------------------------------------------------------------------------------------
 # Processes
@@ -118,19 +132,22 @@ pids+=($!)
 
 rss_mb() { awk -v key="$2:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
-# start_app NAME JAR PORT [JVM system properties...]: starts the app, waits for /q/health/ready and
-# records the startup time and, 5 s later, the idle resident memory.
-declare -A app_pid
-start_app() {
+# launch_app NAME JAR PORT [JVM system properties...] starts an app in the background, and
+# await_app NAME PORT waits for its /q/health/ready and records the startup time and, idle_wait
+# seconds later, its idle resident memory.
+declare -A app_pid app_started
+launch_app() {
   local name=$1 jar=$2 port=$3
   shift 3
-  local started ready
-  started=$(date +%s%N)
+  app_started[$name]=$(date +%s%N)
   # shellcheck disable=SC2086
   DB_NAME=$bench_db java $jvm_opts -Dquarkus.http.port="$port" -Dquarkus.http.host=127.0.0.1 "$@" \
     -jar "$jar" >"$work/$name.log" 2>&1 &
   app_pid[$name]=$!
   pids+=($!)
+}
+await_app() {
+  local name=$1 port=$2 ready=''
   for _ in $(seq 1 600); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/ready" 2>/dev/null; then
       ready=$(date +%s%N)
@@ -139,8 +156,8 @@ start_app() {
     kill -0 "${app_pid[$name]}" 2>/dev/null || { log "$name exited at start; see $work/$name.log"; exit 1; }
     sleep 0.1
   done
-  [[ -n ${ready:-} ]] || { log "$name was not ready within 60 s; see $work/$name.log"; exit 1; }
-  local startup_ms=$(((ready - started) / 1000000))
+  [[ -n $ready ]] || { log "$name was not ready within 60 s; see $work/$name.log"; exit 1; }
+  local startup_ms=$(((ready - app_started[$name]) / 1000000))
   local quarkus_s
   quarkus_s=$(grep -o 'started in [0-9.]*s' "$work/$name.log" | head -n 1 | grep -o '[0-9.]*' || echo "?")
   sleep "$idle_wait"
@@ -149,24 +166,46 @@ start_app() {
 }
 : >"$work/startup.tsv"
 
-start_app api api/target/quarkus-app/quarkus-run.jar "$api_port" \
-  -Dmalipo.api.host="$api_url" \
-  -Dmalipo.callback.simulator-base-url="$api_url" \
-  -Dmalipo.daraja.accounts.simulator.base-url="$api_url/simulator/daraja" \
-  -Dmalipo.simulator.callback-delay=0s \
-  -Dmalipo.demo.seed=true \
-  -Dmalipo.sms.simulator-enabled=true \
-  -Dmalipo.sms.sandbox-base-url="$api_url/simulator/africastalking" \
-  -Dmalipo.sms.username=sandbox -Dmalipo.sms.api-key=simulator-at-api-key-not-a-secret
-start_app ussd-channel ussd-channel/target/quarkus-app/quarkus-run.jar "$ussd_port" \
-  -Dmalipo.api.host="$api_url" \
-  -Dmalipo.callback.simulator-base-url="$api_url" \
-  -Dmalipo.daraja.accounts.simulator.base-url="$api_url/simulator/daraja"
-start_app admin-ui admin-ui/target/quarkus-app/quarkus-run.jar "$admin_port"
+launch_api() {
+  launch_app api api/target/quarkus-app/quarkus-run.jar "$api_port" \
+    -Dmalipo.api.host="$api_url" \
+    -Dmalipo.callback.simulator-base-url="$api_url" \
+    -Dmalipo.daraja.accounts.simulator.base-url="$api_url/simulator/daraja" \
+    -Dmalipo.simulator.callback-delay=0s \
+    -Dmalipo.demo.seed=true \
+    -Dmalipo.sms.simulator-enabled=true \
+    -Dmalipo.sms.sandbox-base-url="$api_url/simulator/africastalking" \
+    -Dmalipo.sms.username=sandbox -Dmalipo.sms.api-key=simulator-at-api-key-not-a-secret
+}
+launch_ussd() {
+  launch_app ussd-channel ussd-channel/target/quarkus-app/quarkus-run.jar "$ussd_port" \
+    -Dmalipo.api.host="$api_url" \
+    -Dmalipo.callback.simulator-base-url="$api_url" \
+    -Dmalipo.daraja.accounts.simulator.base-url="$api_url/simulator/daraja"
+}
+launch_admin() {
+  launch_app admin-ui admin-ui/target/quarkus-app/quarkus-run.jar "$admin_port"
+}
+# The api app migrates the database, so it must be ready before the others start. A full run starts
+# the other two one at a time, so that neither startup time includes the other's. A smoke run starts
+# them together.
+launch_api
+await_app api "$api_port"
+if [[ $mode == smoke ]]; then
+  launch_ussd
+  launch_admin
+  await_app ussd-channel "$ussd_port"
+  await_app admin-ui "$admin_port"
+else
+  launch_ussd
+  await_app ussd-channel "$ussd_port"
+  launch_admin
+  await_app admin-ui "$admin_port"
+fi
 
 # ---------------------------------------------------------------------------------------------
-# Fixtures: the demo merchant (seeded by api) gets a webhook endpoint at the receiver and a USSD
-# business number; bench/sql/fixtures.sql adds the pgbench merchant and the invoice generator.
+# Fixtures: the demo merchant, which the api app seeds, gets a webhook endpoint at the receiver and
+# a USSD business number. bench/sql/fixtures.sql adds the pgbench merchant and the invoice generator.
 secret=ISSecretKey_test_DemoShopSecretKey0000000000000000
 public=ISPubKey_test_DemoShopPublicKey00000000000000000
 psql_bench -f bench/sql/fixtures.sql
@@ -227,6 +266,37 @@ pgbench_run() { # label script [pgbench options]
   failed=$(echo "$output" | awk '/^number of failed transactions: / { print $5 }')
   printf '%s\tpgbench\t%s connections\t%s\t-\t%s\t%s\t-\t-\t-\t-\taverage %s ms\n' \
     "$label" "$connections" "$pgbench_s" "${failed:-0}" "$tps" "$latency" >>"$results"
+  # The scripts queue their push jobs and deliveries at 'infinity'. Closing them here keeps them out
+  # of the workers' queue queries for the rest of the run.
+  # Its invoices, and the prepared ones it did not use, are failed for the same reason: open
+  # invoices older than 10 minutes are listed as open too long on every status poll.
+  psql_bench -c "UPDATE push_jobs SET status = 'DONE' WHERE status = 'QUEUED' AND available_at = 'infinity'" \
+    -c "UPDATE webhook_deliveries SET status = 'DELIVERED', delivered_at = now()
+        WHERE status = 'PENDING' AND next_attempt_at = 'infinity'" \
+    -c "UPDATE invoices SET state = 'FAILED', finished_at = now()
+        WHERE merchant_id = 'MRC_PGBENCH' AND state IN ('PENDING', 'PROCESSING')" >/dev/null
+}
+
+# Fails the prepared callback invoices that a run did not use, so that they do not stay open.
+close_callback_pool() {
+  psql_bench -c "UPDATE invoices SET state = 'FAILED', finished_at = now()
+    WHERE callback_token LIKE '${pool_token}%' AND state = 'PROCESSING'" >/dev/null
+}
+
+# Waits until the apps have no due push jobs, pending webhook deliveries or unapplied callbacks
+# left from the scenario before, so that each scenario starts on an idle system. The time it took
+# goes to the notes, because a long drain means the background work fell behind the load.
+wait_idle() {
+  local label=$1 started=$SECONDS backlog
+  for _ in $(seq 1 "$drain_limit"); do
+    backlog=$(psql_bench -t -A -c "SELECT
+        (SELECT count(*) FROM push_jobs WHERE status = 'QUEUED' AND available_at <= now())
+      + (SELECT count(*) FROM webhook_deliveries WHERE status IN ('PENDING', 'PROCESSING') AND next_attempt_at <= now())
+      + (SELECT count(*) FROM daraja_callbacks WHERE outcome = 'RECEIVED')")
+    ((backlog == 0)) && break
+    sleep 1
+  done
+  echo "$label: background work drained in $((SECONDS - started)) s after the load stopped; $backlog items left after that" >>"$notes"
 }
 
 # Scenario 1: STK push accepted
@@ -234,10 +304,12 @@ s1() {
   next_phone_prefix
   loadgen_run "1 push" push closed --base "$api_url" --secret "$secret" --phone-prefix "$prefix" \
     --connections "$connections" --seconds "$closed_s"
+  wait_idle "1 push (closed loop)"
   pgbench_run "1 push" push.pgbench -D run=1 -D seq=0
   next_phone_prefix
   loadgen_run "1 push" push open --base "$api_url" --secret "$secret" --phone-prefix "$prefix" \
     --rate "$push_rate" --seconds "$open_s"
+  wait_idle "1 push"
   record_memory "1 push"
 }
 
@@ -248,6 +320,7 @@ s2() {
   pgbench_run "2 status" status.pgbench -D count="$status_pool"
   loadgen_run "2 status" status open --base "$api_url" --public "$public" --id-prefix BST --count "$status_pool" \
     --rate "$status_rate" --seconds "$open_s"
+  wait_idle "2 status"
   record_memory "2 status"
 }
 
@@ -256,10 +329,14 @@ s3() {
   callback_pool "$callback_pool"
   loadgen_run "3 callback" callback closed --base "$api_url" --token-prefix "$pool_token" --first 1 \
     --last "$callback_pool" --receipt-prefix "R${pool_token^^}" --connections "$connections" --seconds "$closed_s"
+  wait_idle "3 callback (closed loop)"
+  close_callback_pool
   pgbench_run "3 callback" callback.pgbench
   callback_pool "$callback_pool"
   loadgen_run "3 callback" callback open --base "$api_url" --token-prefix "$pool_token" --first 1 \
     --last "$callback_pool" --receipt-prefix "R${pool_token^^}" --rate "$callback_rate" --seconds "$open_s"
+  wait_idle "3 callback"
+  close_callback_pool
   record_memory "3 callback"
 }
 
@@ -268,6 +345,7 @@ s4() {
   next_phone_prefix
   loadgen_run "4 push to webhook" e2e open --base "$api_url" --secret "$secret" --phone-prefix "$prefix" \
     --receiver "http://127.0.0.1:$receiver_port" --rate "$e2e_rate" --seconds "$open_s" --drain "$e2e_drain"
+  wait_idle "4 push to webhook"
   record_memory "4 push to webhook"
 }
 
@@ -279,6 +357,7 @@ s5() {
   next_phone_prefix
   loadgen_run "5 ussd" ussd open --base "http://127.0.0.1:$ussd_port" --business 7401 \
     --phone-prefix "$prefix" --run o --rate "$ussd_rate" --seconds "$open_s"
+  wait_idle "5 ussd"
   record_memory "5 ussd"
 }
 
@@ -288,7 +367,9 @@ s6() {
   printf '6 dashboard\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\tnot run: the admin-ui dashboard has no invoice list or CSV export yet\n' >>"$results"
 }
 
-# Scenario 7: scenarios 1 to 3 in open loop with a given number of invoices in the tables
+# Scenario 7: scenarios 1 to 3, and 5, in open loop with a given number of invoices in the tables.
+# The filler invoices are COMPLETE, each with a timeline row, a webhook event and a delivered
+# webhook, as a gateway that has run for a while has them.
 growth_step() { # label target_invoice_count
   local label=$1 target=$2 have
   have=$(psql_bench -t -A -c "SELECT count(*) FROM invoices")
@@ -305,15 +386,22 @@ growth_step() { # label target_invoice_count
   next_phone_prefix
   loadgen_run "7 $label push" push open --base "$api_url" --secret "$secret" --phone-prefix "$prefix" \
     --rate "$push_rate" --seconds "$growth_s"
+  wait_idle "7 $label push"
   loadgen_run "7 $label status" status open --base "$api_url" --public "$public" --id-prefix BST \
     --count "$status_pool" --rate "$status_rate" --seconds "$growth_s"
   loadgen_run "7 $label callback" callback open --base "$api_url" --token-prefix "$pool_token" --first 1 \
     --last "$pool" --receipt-prefix "R${pool_token^^}" --rate "$callback_rate" --seconds "$growth_s"
+  wait_idle "7 $label callback"
+  close_callback_pool
+  next_phone_prefix
+  loadgen_run "7 $label ussd" ussd open --base "http://127.0.0.1:$ussd_port" --business 7401 \
+    --phone-prefix "$prefix" --run "g$prefix" --rate "$ussd_rate" --seconds "$growth_s"
+  wait_idle "7 $label"
   record_memory "7 $label"
 }
 s7() {
-  # The small step starts from the tables as the scenarios above left them, so it has at least
-  # growth_small invoices; the count before each step is in the notes.
+  # The small step starts from the tables as the scenarios above left them, so it may have more
+  # than growth_small invoices. The notes give the count before each step.
   growth_step "${growth_small} invoices" "$growth_small"
   if ((growth_large > 0)); then
     growth_step "${growth_large} invoices" "$growth_large"
@@ -374,7 +462,7 @@ ratio_rows() {
   echo "| Machine | $(nproc) CPUs ($cpu), $mem memory, $(uname -sr) |"
   echo "| PostgreSQL | $(PGPASSWORD=$DB_PASSWORD psql -X -t -A -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$bench_db" -c 'SHOW server_version') on the same machine |"
   echo "| Java | $(java -version 2>&1 | head -n 1) |"
-  echo "| JVM flags of each app | \`$jvm_opts\` |"
+  echo "| JVM flags of each app | \`$jvm_opts\`, with MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX |"
   echo "| Closed-loop connections and pgbench clients | $connections |"
   echo "| Suite time | $suite_seconds s, $webhooks_received webhook deliveries received |"
   echo

@@ -2,7 +2,8 @@
 # Runs the whole test suite: sets up PostgreSQL (deploy/pg-setup.sh), installs
 # Debian's chromium package when it is missing and the user is root, installs
 # the Node packages that IntaSendNodeSdkTest and PhonePageTest need when node
-# is present, then runs mvn verify. Extra arguments go to mvn, for example:
+# is present, then runs mvn verify and the benchmark smoke run (bench/run.sh --smoke, about a
+# minute and a half; MALIPO_BENCH_SMOKE=0 skips it). Extra arguments go to mvn, for example:
 #   deploy/test.sh -pl core
 #
 # The tests use DB_NAME, which defaults to DB_TEST_NAME (default malipo_test).
@@ -60,3 +61,10 @@ install_node_packages api/src/test/node IntaSendNodeSdkTest
 install_node_packages ussd-channel/src/test/node PhonePageTest
 
 mvn -B -ntp verify "$@"
+
+# A short run of every benchmark scenario, so that the suite cannot rot. It checks that each
+# scenario runs, not how fast: bench/README.md describes it and the full run.
+if [[ ${MALIPO_BENCH_SMOKE:-1} == 1 ]]; then
+  echo "test: running the benchmark smoke run (bash bench/run.sh --smoke); set MALIPO_BENCH_SMOKE=0 to skip it"
+  bash bench/run.sh --smoke
+fi

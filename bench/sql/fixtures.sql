@@ -19,8 +19,9 @@ ON CONFLICT (id) DO NOTHING;
 -- Inserts invoices {id_prefix}{n as 7 digits} for n from first to last, for the merchant's test
 -- settlement wallet. PROCESSING invoices get the callback token {token_prefix}{7 digits} and the
 -- CheckoutRequestID ws_CO_{token_prefix}{7 digits}, as an accepted push has; COMPLETE ones get
--- a receipt and an age of up to (last - first) seconds; open ones are created now, so that the
--- status poller does not list them as open too long. Each invoice also gets one timeline row. Phones are distinct per prefix.
+-- a receipt, an age of up to (last - first) seconds, a webhook event and a delivered webhook to each
+-- of the merchant's endpoints. Open ones are created now, so that the status poller does not list
+-- them as open too long. Each invoice also gets one timeline row. Phones are distinct per prefix.
 CREATE OR REPLACE FUNCTION bench.make_invoices(merchant TEXT, id_prefix TEXT, first INTEGER, last INTEGER,
                                                invoice_state TEXT, token_prefix TEXT)
 RETURNS INTEGER LANGUAGE plpgsql AS $$
@@ -52,6 +53,18 @@ BEGIN
     INSERT INTO invoice_events (invoice_id, at, kind, source, state_from, state_to, note)
     SELECT id_prefix || lpad(n::TEXT, 7, '0'), now(), 'CREATED', 'API', NULL, 'PENDING', 'bench preload'
     FROM generate_series(first, last) AS n;
+    IF invoice_state = 'COMPLETE' THEN
+        INSERT INTO webhook_events (id, merchant_id, environment, invoice_id, sequence, topic, payload, created_at)
+        SELECT gen_random_uuid(), merchant, 'TEST', id_prefix || lpad(n::TEXT, 7, '0'), 1, 'collection_event',
+            '{"state": "COMPLETE"}', now()
+        FROM generate_series(first, last) AS n;
+        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, invoice_id, sequence, status, attempts,
+            next_attempt_at, delivered_at, created_at, updated_at)
+        SELECT gen_random_uuid(), ev.id, e.id, ev.invoice_id, 1, 'DELIVERED', 1, now(), now(), now(), now()
+        FROM webhook_events ev JOIN webhook_endpoints e ON e.merchant_id = ev.merchant_id AND e.environment = 'TEST'
+        WHERE ev.invoice_id >= id_prefix || lpad(first::TEXT, 7, '0')
+          AND ev.invoice_id <= id_prefix || lpad(last::TEXT, 7, '0') AND ev.invoice_id LIKE id_prefix || '%';
+    END IF;
     RETURN made;
 END
 $$;

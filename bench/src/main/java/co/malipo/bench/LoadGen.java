@@ -455,11 +455,13 @@ public final class LoadGen {
     }
 
     /**
-     * USSD steps of Africa's Talking sessions. Each session has five steps (main menu, "1", business
-     * number, amount, confirm), and request i is step i % 5 of session i / 5. Africa's Talking sends
-     * the whole input of the session in {@code text}, so steps do not depend on each other's timing.
+     * USSD steps of Africa's Talking sessions. Each customer makes six requests: the five steps of a
+     * payment (main menu, "1", business number, amount, confirm) and then "2", "My last payment", in
+     * a second session. Request i is step i % 6 of customer i / 6. Africa's Talking sends the whole
+     * input of the session in {@code text}, so steps do not depend on each other's timing.
      */
     static final class Ussd implements Target {
+        static final int STEPS = 6;
         final String url;
         final String business;
         final String phonePrefix;
@@ -474,15 +476,16 @@ public final class LoadGen {
 
         @Override
         public HttpRequest request(long i) {
-            long session = i / 5;
+            long session = i / STEPS;
+            int step = (int) (i % STEPS);
             if (session >= 1_000_000) {
                 return null;
             }
-            String[] texts = {"", "1", "1*" + business, "1*" + business + "*100", "1*" + business + "*100*1"};
-            String form = "sessionId=" + encode("ATUid_bench_" + run + "_" + session)
+            String[] texts = {"", "1", "1*" + business, "1*" + business + "*100", "1*" + business + "*100*1", "2"};
+            String form = "sessionId=" + encode("ATUid_bench_" + run + "_" + session + (step == 5 ? "_last" : ""))
                     + "&serviceCode=" + encode("*384*5#")
                     + "&phoneNumber=" + encode(String.format(Locale.ROOT, "+2547%s%06d", phonePrefix, session))
-                    + "&networkCode=63902&text=" + encode(texts[(int) (i % 5)]);
+                    + "&networkCode=63902&text=" + encode(texts[step]);
             return Targets.post(url).header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         }
@@ -493,7 +496,7 @@ public final class LoadGen {
             if (error != null) {
                 return error;
             }
-            String expected = i % 5 == 4 ? "END" : "CON";
+            String expected = i % STEPS >= 4 ? "END" : "CON";
             return response.body().startsWith(expected) ? null : "unexpected reply: " + firstLine(response.body());
         }
 
