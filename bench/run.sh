@@ -306,6 +306,9 @@ s1() {
     --connections "$connections" --seconds "$closed_s"
   wait_idle "1 push (closed loop)"
   pgbench_run "1 push" push.pgbench -D run=1 -D seq=0
+  if [[ $mode == full ]]; then
+    pgbench_run "1 push, SQL before the round-trip cut" push-before.pgbench -D run=2 -D seq=0
+  fi
   next_phone_prefix
   loadgen_run "1 push" push open --base "$api_url" --secret "$secret" --phone-prefix "$prefix" \
     --rate "$push_rate" --seconds "$open_s"
@@ -332,6 +335,9 @@ s3() {
   wait_idle "3 callback (closed loop)"
   close_callback_pool
   pgbench_run "3 callback" callback.pgbench
+  if [[ $mode == full ]]; then
+    pgbench_run "3 callback, SQL before the round-trip cut" callback-before.pgbench
+  fi
   callback_pool "$callback_pool"
   loadgen_run "3 callback" callback open --base "$api_url" --token-prefix "$pool_token" --first 1 \
     --last "$callback_pool" --receipt-prefix "R${pool_token^^}" --rate "$callback_rate" --seconds "$open_s"
