@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: sets up PostgreSQL (deploy/pg-setup.sh), installs
 # Debian's chromium package when it is missing and the user is root, installs
-# the Node packages that IntaSendNodeSdkTest, PhonePageTest and
-# DashboardBrowserTest need when node
-# is present, then runs mvn verify. Extra arguments go to mvn, for example:
+# the Node packages that IntaSendNodeSdkTest, PhonePageTest and DashboardBrowserTest need
+# when node is present, then runs mvn verify and the benchmark smoke run (bench/run.sh --smoke,
+# about a minute and a half; MALIPO_BENCH_SMOKE=0 skips it). Extra arguments go to mvn, for example:
 #   deploy/test.sh -pl core
 #
 # The tests use DB_NAME, which defaults to DB_TEST_NAME (default malipo_test).
@@ -62,3 +62,10 @@ install_node_packages ussd-channel/src/test/node PhonePageTest
 install_node_packages admin-ui/src/test/node DashboardBrowserTest
 
 mvn -B -ntp verify "$@"
+
+# A short run of every benchmark scenario, so that the suite cannot rot. It checks that each
+# scenario runs, not how fast: bench/README.md describes it and the full run.
+if [[ ${MALIPO_BENCH_SMOKE:-1} == 1 ]]; then
+  echo "test: running the benchmark smoke run (bash bench/run.sh --smoke); set MALIPO_BENCH_SMOKE=0 to skip it"
+  bash bench/run.sh --smoke
+fi

@@ -161,11 +161,11 @@ public class CallbackService {
             return Outcome.UNREADABLE;
         }
 
-        Optional<Invoice> found = invoices.findByCallbackToken(token);
+        Optional<Invoice> found = invoices.lockByCallbackToken(token);
         if (found.isEmpty()) {
             return orphan(id, result, "no invoice has this callback token", now);
         }
-        Invoice invoice = invoices.lock(found.get().id()).orElseThrow();
+        Invoice invoice = found.get();
         String checkoutRequestId = result.checkoutRequestId();
         if (invoice.checkoutRequestId() == null) {
             Optional<String> owner = invoices.findIdByCheckoutRequestId(checkoutRequestId);

@@ -19,12 +19,25 @@ public class InvoiceRepository {
         this.db = db;
     }
 
-    /** Returns the stable customer id of a merchant's phone, creating it on first use. */
+    /**
+     * Returns the stable customer id of a merchant's phone, creating it on first use. One statement
+     * inserts or reads the row. When a concurrent transaction inserted the phone after that
+     * statement's snapshot, the insert does nothing and the read sees nothing, so a second read,
+     * with a new snapshot, finds that row.
+     */
     public String customerId(String merchantId, String phone) {
-        db.update("INSERT INTO customers (id, merchant_id, phone) VALUES (?, ?, ?) ON CONFLICT (merchant_id, phone) DO NOTHING",
-                Ids.customerId(), merchantId, phone);
-        return db.one("SELECT id FROM customers WHERE merchant_id = ? AND phone = ?", row -> row.getString(1),
-                merchantId, phone).orElseThrow();
+        Optional<String> id = db.one("""
+                WITH inserted AS (
+                    INSERT INTO customers (id, merchant_id, phone) VALUES (?, ?, ?)
+                    ON CONFLICT (merchant_id, phone) DO NOTHING
+                    RETURNING id)
+                SELECT id FROM inserted
+                UNION ALL
+                SELECT id FROM customers WHERE merchant_id = ? AND phone = ?
+                LIMIT 1
+                """, row -> row.getString(1), Ids.customerId(), merchantId, phone, merchantId, phone);
+        return id.or(() -> db.one("SELECT id FROM customers WHERE merchant_id = ? AND phone = ?",
+                row -> row.getString(1), merchantId, phone)).orElseThrow();
     }
 
     /**
@@ -65,6 +78,11 @@ public class InvoiceRepository {
 
     public Optional<Invoice> findByCallbackToken(String token) {
         return db.one("SELECT * FROM invoices WHERE callback_token = ?", Invoice::from, token);
+    }
+
+    /** Reads the invoice with this callback token and locks its row until the transaction ends. */
+    public Optional<Invoice> lockByCallbackToken(String token) {
+        return db.one("SELECT * FROM invoices WHERE callback_token = ? FOR UPDATE", Invoice::from, token);
     }
 
     public Optional<String> findIdByCheckoutRequestId(String checkoutRequestId) {
@@ -135,9 +153,12 @@ public class InvoiceRepository {
                 + " WHERE id = ? AND mpesa_reference IS NULL", receipt, paidAmount, now, id);
     }
 
-    /** Takes the next webhook event number of an invoice; call with its row locked. */
-    public int nextEventSequence(String id) {
-        return db.one("UPDATE invoices SET event_sequence = event_sequence + 1 WHERE id = ? RETURNING event_sequence",
-                row -> row.getInt(1), id).orElseThrow();
+    /**
+     * Takes the next webhook event number of an invoice and returns the invoice as updated, whose
+     * {@code eventSequence} is that number; call with its row locked.
+     */
+    public Invoice nextEventSequence(String id) {
+        return db.one("UPDATE invoices SET event_sequence = event_sequence + 1 WHERE id = ? RETURNING *",
+                Invoice::from, id).orElseThrow();
     }
 }

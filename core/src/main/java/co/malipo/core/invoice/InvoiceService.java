@@ -92,7 +92,6 @@ public class InvoiceService {
                 "Invoice created; push queued",
                 JsonText.of(Map.of("value", Money.format(quote.value()), "tariff", push.tariff().wireName())));
         pushJobs.enqueue(id, now, now.plus(sendAfter));
-        outbox.add(id, now);
-        return invoices.find(id).orElseThrow();
+        return outbox.add(id, now);
     }
 }

@@ -126,17 +126,17 @@ public class Reconciler {
                 late ? "Late success after FAILED: " + ResultCodes.cleanDescription(result.resultDesc())
                         : ResultCodes.cleanDescription(result.resultDesc()),
                 payload);
-        Invoice completed = invoices.find(invoice.id()).orElseThrow();
-        boolean credited = ledger.creditCollection(completed, now);
+        // Completing changes neither the wallet nor the net amount, so the locked row is enough for the credit.
+        boolean credited = ledger.creditCollection(invoice, now);
         if (credited) {
             timeline.add(invoice.id(), now, "LEDGER_CREDIT", "LEDGER", null, null,
-                    "Credited " + completed.netAmount().toPlainString() + " KES to wallet " + completed.walletId(), null);
+                    "Credited " + invoice.netAmount().toPlainString() + " KES to wallet " + invoice.walletId(), null);
         }
         if (late) {
             flag(invoice, AttentionRepository.Kind.LATE_SUCCESS, source, result, now);
             LOG.warnf("Invoice %s completed after it had failed (late success)", invoice.id());
         }
-        outbox.add(invoice.id(), now);
+        Invoice completed = outbox.add(invoice.id(), now);
         receipts.queueOutcome(completed);
         return late ? Decision.COMPLETED_LATE : Decision.COMPLETED;
     }
@@ -190,8 +190,7 @@ public class Reconciler {
         phones.release(invoice);
         timeline.add(invoice.id(), now, "STATE_CHANGED", source, invoice.state(), InvoiceState.FAILED,
                 result.resultCode() + " " + reason, payload);
-        outbox.add(invoice.id(), now);
-        receipts.queueOutcome(invoices.find(invoice.id()).orElseThrow());
+        receipts.queueOutcome(outbox.add(invoice.id(), now));
         return Decision.FAILED;
     }
 

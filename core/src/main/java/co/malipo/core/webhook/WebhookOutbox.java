@@ -36,10 +36,13 @@ public class WebhookOutbox {
         this.newDeliveries = newDeliveries;
     }
 
-    /** Adds an event carrying the invoice as it is now in the database. */
-    public void add(String invoiceId, Instant now) {
-        int sequence = invoices.nextEventSequence(invoiceId);
-        Invoice invoice = invoices.find(invoiceId).orElseThrow();
+    /**
+     * Adds an event carrying the invoice as it is now in the database, and returns that invoice, so
+     * callers need not read it again.
+     */
+    public Invoice add(String invoiceId, Instant now) {
+        Invoice invoice = invoices.nextEventSequence(invoiceId);
+        int sequence = invoice.eventSequence();
         String payload;
         try {
             payload = mapper.writeValueAsString(InvoiceView.of(invoice));
@@ -64,6 +67,7 @@ public class WebhookOutbox {
         if (deliveries > 0) {
             newDeliveries.fire(new DeliveriesQueued(deliveries));
         }
+        return invoice;
     }
 
     /** Fired when a transaction queues deliveries; the delivery worker observes it after the commit. */
