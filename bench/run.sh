@@ -173,6 +173,7 @@ launch_api() {
     -Dmalipo.daraja.accounts.simulator.base-url="$api_url/simulator/daraja" \
     -Dmalipo.simulator.callback-delay=0s \
     -Dmalipo.demo.seed=true \
+    -Dmalipo.api.push-limit-per-key=0 -Dmalipo.api.push-limit-per-phone=0 -Dmalipo.api.status-limit-per-key=0 \
     -Dmalipo.sms.simulator-enabled=true \
     -Dmalipo.sms.sandbox-base-url="$api_url/simulator/africastalking" \
     -Dmalipo.sms.username=sandbox -Dmalipo.sms.api-key=simulator-at-api-key-not-a-secret
@@ -181,6 +182,7 @@ launch_api() {
 # app gets the api app's simulators for Daraja and Africa's Talking, as the api app does.
 launch_ussd() {
   launch_app ussd-channel ussd-channel/target/quarkus-app/quarkus-run.jar "$ussd_port" \
+    -Dmalipo.ussd.callback-token=bench-ussd-token -Dmalipo.ussd.request-limit-per-phone=0 \
     -Dmalipo.api.host="$api_url" \
     -Dmalipo.callback.simulator-base-url="$api_url" \
     -Dmalipo.daraja.accounts.simulator.base-url="$api_url/simulator/daraja" \

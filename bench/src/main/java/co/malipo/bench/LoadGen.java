@@ -468,7 +468,7 @@ public final class LoadGen {
         final String run;
 
         Ussd(Map<String, String> options) {
-            url = required(options, "base") + "/ussd";
+            url = required(options, "base") + "/ussd/" + options.getOrDefault("ussd-token", "bench-ussd-token");
             business = required(options, "business");
             phonePrefix = required(options, "phone-prefix");
             run = required(options, "run");

@@ -122,6 +122,10 @@ final class FaultRig {
         environment.put("MALIPO_DARAJA_ACCOUNTS_SIMULATOR_BASE_URL",
                 darajaBaseUrl != null ? darajaBaseUrl : baseUrl + "/simulator/daraja");
         environment.put("MALIPO_DEMO_SEED", "false");
+        // The load runs push faster than the production rate limits allow, so the limits are off.
+        environment.put("MALIPO_API_PUSH_LIMIT_PER_KEY", "0");
+        environment.put("MALIPO_API_PUSH_LIMIT_PER_PHONE", "0");
+        environment.put("MALIPO_API_STATUS_LIMIT_PER_KEY", "0");
 
         environment.put("MALIPO_DARAJA_READ_TIMEOUT", "2s");
         environment.put("MALIPO_SIMULATOR_CALLBACK_DELAY", "1s");
