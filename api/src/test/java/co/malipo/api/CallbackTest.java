@@ -265,6 +265,42 @@ class CallbackTest {
         assertThat(ledger.countCredits(invoice.id())).isZero();
     }
 
+    @Test
+    void apiInvoiceGetsNoReceiptByDefault() {
+        Invoice invoice = processingInvoice("120", "cb-no-receipt");
+
+        post(invoice.callbackToken(), success(invoice.checkoutRequestId(), items("120.00", Ids.receipt())))
+                .then().statusCode(200);
+
+        assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("COMPLETE");
+        assertThat(receiptCount(invoice.id())).isZero();
+    }
+
+    @Test
+    void optedInMerchantGetsApiReceipts() {
+        db.update("UPDATE merchants SET sms_receipts_for_api = true WHERE id = ?", merchant.merchantId());
+        Invoice paid = processingInvoice("130", "cb-receipt-paid");
+        String receipt = Ids.receipt();
+
+        post(paid.callbackToken(), success(paid.checkoutRequestId(), items("130.00", receipt))).then().statusCode(200);
+
+        assertThat(db.one("SELECT body FROM sms_messages WHERE invoice_id = ?", row -> row.getString(1), paid.id()))
+                .contains("Paid KES 130 to Callback Shop. M-Pesa receipt " + receipt + ". Malipo ref " + paid.id() + ".");
+        Invoice cancelled = processingInvoice("140", "cb-receipt-cancelled");
+
+        post(cancelled.callbackToken(), failure(cancelled.checkoutRequestId(), "1032", "Request cancelled by user"))
+                .then().statusCode(200);
+
+        assertThat(db.one("SELECT body FROM sms_messages WHERE invoice_id = ?", row -> row.getString(1), cancelled.id()))
+                .hasValueSatisfying(body -> assertThat(body).startsWith("Payment of KES 140 to Callback Shop failed:"));
+        assertThat(receiptCount(paid.id()) + receiptCount(cancelled.id())).isEqualTo(2);
+    }
+
+    private int receiptCount(String invoiceId) {
+        return db.one("SELECT count(*) FROM sms_messages WHERE invoice_id = ?", row -> row.getInt(1), invoiceId)
+                .orElseThrow();
+    }
+
     private Invoice processingInvoice(String amount, String reference) {
         return processingInvoice(SILENT_PHONE, amount, reference);
     }

@@ -3,6 +3,7 @@ package co.malipo.ussd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import co.malipo.core.simulator.AfricasTalkingSimulator;
 import co.malipo.core.simulator.AfricasTalkingSimulator.ReceivedMessage;
 
 /**
- * Test-mode phone page: a browser form that posts to {@code /ussd} as Africa's Talking does, and
+ * Test-mode phone page: a browser form that posts to {@code /ussd/{token}} as Africa's Talking
+ * does (the page carries the configured token, which is why it exists only in test mode), and
  * an SMS inbox read from the built-in Africa's Talking simulator. Both return 404 unless
  * {@code malipo.sms.simulator-enabled} is true, because the inbox shows every customer's
  * messages to anyone who can reach the port.
@@ -31,6 +33,8 @@ import co.malipo.core.simulator.AfricasTalkingSimulator.ReceivedMessage;
 public class PhonePageResource {
 
     static final String PAGE_RESOURCE = "phone-page/index.html";
+    /** The page's placeholder for the USSD callback path. */
+    static final String USSD_PATH_PLACEHOLDER = "__USSD_PATH__";
 
     /** One SMS that the simulator accepted for the requested phone. */
     public record PhoneMessage(String from, String message) {
@@ -42,13 +46,14 @@ public class PhonePageResource {
 
     @Inject
     public PhonePageResource(GatewayConfig config, AfricasTalkingSimulator simulator) {
-        this(config.sms().simulatorEnabled(), simulator);
+        this(config.sms().simulatorEnabled(), simulator, config.ussd().callbackToken().orElse(""));
     }
 
-    PhonePageResource(boolean enabled, AfricasTalkingSimulator simulator) {
+    PhonePageResource(boolean enabled, AfricasTalkingSimulator simulator, String ussdToken) {
         this.enabled = enabled;
         this.simulator = simulator;
-        this.page = enabled ? readPage() : "";
+        String ussdPath = "/ussd/" + URLEncoder.encode(ussdToken, StandardCharsets.UTF_8);
+        this.page = enabled ? readPage().replace(USSD_PATH_PLACEHOLDER, ussdPath) : "";
     }
 
     @GET

@@ -1,7 +1,5 @@
 package co.malipo.ussd;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
@@ -10,38 +8,39 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import co.malipo.core.config.GatewayConfig;
+import io.vertx.core.http.HttpServerRequest;
 import org.jboss.logging.Logger;
 
 /**
  * Africa's Talking's inbound SMS callback. Africa's Talking signs nothing, so the path carries the
- * secret {@code malipo.sms.inbound-token}. The reply is HTTP 200 at once, and {@link SmsCommands}
- * handles the message on another thread.
+ * secret {@code malipo.sms.inbound-token} (see {@link CallbackGuard}). The reply is HTTP 200 at
+ * once, and {@link SmsCommands} handles the message on another thread.
  */
 @Path("/sms/inbound/{token}")
 public class SmsInboundResource {
 
     private static final Logger LOG = Logger.getLogger(SmsInboundResource.class);
 
-    private final Optional<String> token;
+    private final CallbackGuard guard;
     private final SmsCommands commands;
 
-    public SmsInboundResource(GatewayConfig config, SmsCommands commands) {
-        this.token = config.sms().inboundToken().filter(value -> !value.isBlank());
+    public SmsInboundResource(CallbackGuard guard, SmsCommands commands) {
+        this.guard = guard;
         this.commands = commands;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response receive(@PathParam("token") String pathToken, @FormParam("from") String from,
+    public Response receive(@PathParam("token") String pathToken, @Context HttpServerRequest request,
+            @FormParam("from") String from,
             @FormParam("to") String to, @FormParam("text") String text, @FormParam("date") String date,
             @FormParam("id") String id, @FormParam("linkId") String linkId,
             @FormParam("networkCode") String networkCode) {
-        if (token.isEmpty() || !MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8),
-                pathToken.getBytes(StandardCharsets.UTF_8))) {
+        if (!guard.admitsSms(pathToken, request)) {
             throw new NotFoundException();
         }
         if (id == null || id.isBlank() || id.length() > 100) {

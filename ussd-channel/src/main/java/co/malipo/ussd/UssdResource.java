@@ -4,36 +4,47 @@ import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import co.malipo.core.invoice.PhoneNumbers;
+import io.vertx.core.http.HttpServerRequest;
 import org.jboss.logging.Logger;
 
 /**
  * Africa's Talking USSD callback. Every reply is HTTP 200 with a {@code text/plain} body that
- * starts with {@code CON} (the session continues) or {@code END} (it closes).
+ * starts with {@code CON} (the session continues) or {@code END} (it closes). The path carries the
+ * secret {@code malipo.ussd.callback-token}; any other path token gets a 404.
  */
-@Path("/ussd")
+@Path("/ussd/{token}")
 public class UssdResource {
 
     static final String UNAVAILABLE = "END " + UssdTexts.ENGLISH.unavailable();
     private static final Logger LOG = Logger.getLogger(UssdResource.class);
 
     private final UssdMenu menu;
+    private final CallbackGuard guard;
 
-    public UssdResource(UssdMenu menu) {
+    public UssdResource(UssdMenu menu, CallbackGuard guard) {
         this.menu = menu;
+        this.guard = guard;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_PLAIN)
-    public String session(@FormParam("sessionId") String sessionId, @FormParam("serviceCode") String serviceCode,
+    public String session(@PathParam("token") String token, @Context HttpServerRequest request,
+            @FormParam("sessionId") String sessionId, @FormParam("serviceCode") String serviceCode,
             @FormParam("phoneNumber") String phoneNumber, @FormParam("text") String text,
             @FormParam("networkCode") String networkCode) {
+        if (!guard.admitsUssd(token, request)) {
+            throw new NotFoundException();
+        }
         if (sessionId == null || sessionId.isBlank() || sessionId.length() > 100) {
             LOG.warnf("USSD request rejected: invalid sessionId");
             return UNAVAILABLE;

@@ -85,7 +85,7 @@ class PhonePageTest {
 
     @Test
     void disabledSimulatorHidesPage() {
-        PhonePageResource resource = new PhonePageResource(false, smsSimulator);
+        PhonePageResource resource = new PhonePageResource(false, smsSimulator, "token");
 
         assertThatThrownBy(resource::page).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> resource.messages("+254700000042")).isInstanceOf(NotFoundException.class);

@@ -37,6 +37,8 @@ class UssdFlowTest {
     static final String MAIN_MENU = "CON Malipo\n1. Pay a business\n2. My last payment\n3. Kiswahili";
     static final String MAIN_MENU_SW = "CON Malipo\n1. Lipa biashara\n2. Malipo yangu ya mwisho\n3. English";
     static final String BUSINESS_PROMPT = "CON Enter business number:\n0 Back";
+    /** The USSD callback path with the test profile's token. */
+    static final String USSD_PATH = "/ussd/test-ussd-token-not-a-secret";
 
     @Inject
     MerchantService merchantService;
@@ -194,7 +196,7 @@ class UssdFlowTest {
                 .formParam("sessionId", session).formParam("serviceCode", "*384*5#")
                 .formParam("phoneNumber", "+254700000025").formParam("text", "1*5031*100*1")
                 .formParam("networkCode", "63902")
-                .when().post("/ussd");
+                .when().post(USSD_PATH);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.contentType()).startsWith("text/plain");
@@ -293,7 +295,7 @@ class UssdFlowTest {
         Response response = given().contentType("application/x-www-form-urlencoded")
                 .formParam("sessionId", session).formParam("serviceCode", "*384*5#")
                 .formParam("phoneNumber", phone).formParam("text", text).formParam("networkCode", "63902")
-                .when().post("/ussd");
+                .when().post(USSD_PATH);
         assertThat(response.statusCode()).as(text).isEqualTo(200);
         String body = response.asString();
         assertThat(body.length()).as("screen length for %s: %s", text, body).isLessThanOrEqualTo(160);

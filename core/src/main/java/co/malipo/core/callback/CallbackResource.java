@@ -1,7 +1,5 @@
 package co.malipo.core.callback;
 
-import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -14,8 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import co.malipo.core.config.GatewayConfig;
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import co.malipo.core.support.SourceNetworks;
 import io.vertx.core.http.HttpServerRequest;
 import org.jboss.logging.Logger;
 
@@ -34,14 +31,12 @@ public class CallbackResource {
 
     private final CallbackService callbacks;
     private final GatewayConfig config;
-    private final List<IpSubnetFilterRule> allowedNetworks;
+    private final SourceNetworks allowedNetworks;
 
     public CallbackResource(CallbackService callbacks, GatewayConfig config) {
         this.callbacks = callbacks;
         this.config = config;
-        this.allowedNetworks = config.callback().allowedNetworks().orElse(List.of()).stream()
-                .map(CallbackResource::rule)
-                .toList();
+        this.allowedNetworks = SourceNetworks.of(config.callback().allowedNetworks());
     }
 
     @POST
@@ -51,8 +46,9 @@ public class CallbackResource {
         if (!config.callback().enabled()) {
             return Response.status(404).entity(Map.of("detail", "Not found.")).build();
         }
-        if (!isAllowedSource(request)) {
-            LOG.warnf("Security: callback from %s rejected, outside malipo.callback.allowed-networks", source(request));
+        if (!allowedNetworks.allows(request)) {
+            LOG.warnf("Security: callback from %s rejected, outside malipo.callback.allowed-networks",
+                    SourceNetworks.source(request));
             return Response.status(403).entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: source not allowed"))
                     .build();
         }
@@ -72,32 +68,5 @@ public class CallbackResource {
                     .entity(Map.of("ResultCode", 1, "ResultDesc", "Rejected: not an STK callback")).build();
             default -> Response.ok(Map.of("ResultCode", 0, "ResultDesc", "Accepted")).build();
         };
-    }
-
-    private boolean isAllowedSource(HttpServerRequest request) {
-        if (allowedNetworks.isEmpty()) {
-            return true;
-        }
-        if (request.remoteAddress() == null) {
-            return false;
-        }
-        InetSocketAddress address = new InetSocketAddress(request.remoteAddress().host(), request.remoteAddress().port());
-        return allowedNetworks.stream().anyMatch(rule -> rule.matches(address));
-    }
-
-    private static String source(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "an unknown address" : request.remoteAddress().host();
-    }
-
-    /** Parses {@code 196.201.214.0/24}; a bare address allows that address alone. */
-    static IpSubnetFilterRule rule(String cidr) {
-        String trimmed = cidr.trim();
-        int slash = trimmed.indexOf('/');
-        if (slash < 0) {
-            int bits = trimmed.contains(":") ? 128 : 32;
-            return new IpSubnetFilterRule(trimmed, bits, IpFilterRuleType.ACCEPT);
-        }
-        int bits = Integer.parseInt(trimmed.substring(slash + 1));
-        return new IpSubnetFilterRule(trimmed.substring(0, slash), bits, IpFilterRuleType.ACCEPT);
     }
 }

@@ -343,6 +343,13 @@ public interface GatewayConfig {
          */
         Optional<String> inboundToken();
 
+        /**
+         * Source networks allowed to post Africa's Talking callbacks (USSD sessions, inbound SMS and
+         * delivery reports), as CIDR blocks. Without it every source is allowed and the secret path
+         * tokens alone protect the callbacks.
+         */
+        Optional<List<String>> allowedNetworks();
+
         /** Whether this app serves the Africa's Talking simulator under {@code /simulator/africastalking}. Defaults to false. */
         @WithDefault("false")
         boolean simulatorEnabled();
@@ -360,5 +367,11 @@ public interface GatewayConfig {
          */
         @WithDefault("3s")
         Duration pushDelay();
+
+        /**
+         * Secret path segment of the USSD callback ({@code /ussd/{token}}), because Africa's Talking
+         * signs nothing. Without it the callback returns 404 to every request.
+         */
+        Optional<String> callbackToken();
     }
 }

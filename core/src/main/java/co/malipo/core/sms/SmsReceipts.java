@@ -3,6 +3,7 @@ package co.malipo.core.sms;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,14 +14,19 @@ import co.malipo.core.support.Db;
 import org.jboss.logging.Logger;
 
 /**
- * Receipt messages to the customer when a USSD or SMS invoice completes or fails. API invoices get
- * none, because the merchant tells its own customers. The text is in Kiswahili when the invoice's
+ * Receipt messages to the customer when an invoice completes or fails. USSD and SMS invoices always
+ * get one; API invoices only when the merchant opted in ({@code merchants.sms_receipts_for_api}),
+ * because most merchants tell their own customers. The text is in Kiswahili when the invoice's
  * {@code invoice_languages} row is {@code sw}, else in English.
  */
 @ApplicationScoped
 public class SmsReceipts {
 
     private static final Logger LOG = Logger.getLogger(SmsReceipts.class);
+
+    private record MerchantReceipts(String name, boolean forApiInvoices) {
+    }
+
     private static final int MAX_NAME_LENGTH = 30;
 
     private final SmsService sms;
@@ -38,12 +44,15 @@ public class SmsReceipts {
      * because there is no savepoint around it.
      */
     public void queueOutcome(Invoice settled) {
-        if (settled.channel() != Channel.USSD && settled.channel() != Channel.SMS) {
-            return;
-        }
         try {
-            String merchantName = db.one("SELECT name FROM merchants WHERE id = ?", row -> row.getString(1),
-                    settled.merchantId()).orElse("the business");
+            Optional<MerchantReceipts> merchant = db.one("SELECT name, sms_receipts_for_api FROM merchants WHERE id = ?",
+                    row -> new MerchantReceipts(row.getString(1), row.getBoolean(2)), settled.merchantId());
+            boolean channelReceipt = settled.channel() == Channel.USSD || settled.channel() == Channel.SMS;
+            boolean optedIn = merchant.map(MerchantReceipts::forApiInvoices).orElse(false);
+            if (!channelReceipt && !(settled.channel() == Channel.API && optedIn)) {
+                return;
+            }
+            String merchantName = merchant.map(MerchantReceipts::name).orElse("the business");
             boolean kiswahili = "sw".equals(db.one("SELECT language FROM invoice_languages WHERE invoice_id = ?",
                     row -> row.getString(1), settled.id()).orElse("en"));
             String text = switch (settled.state()) {

@@ -13,7 +13,7 @@ import co.malipo.core.support.Db;
 @ApplicationScoped
 public class SmsRepository {
 
-    /** Stored message states. DELIVERED and REJECTED are for delivery reports, which are not received yet. */
+    /** Stored message states. DELIVERED and REJECTED come from Africa's Talking's final delivery reports. */
     public enum Status {
         QUEUED, SENT, FAILED, DELIVERED, REJECTED
     }
@@ -78,6 +78,27 @@ public class SmsRepository {
     public void scheduleRetry(long id, Integer statusCode, String reason, Instant nextAttemptAt, Instant now) {
         db.update("UPDATE sms_messages SET status_code = ?, failure_reason = ?, next_attempt_at = ?, updated_at = ?"
                 + " WHERE id = ? AND status = 'QUEUED'", statusCode, reason, nextAttemptAt, now, id);
+    }
+
+    /**
+     * Applies a delivery report to the SENT message with this Africa's Talking message id:
+     * {@code Success} moves it to DELIVERED, {@code Rejected} and {@code Failed} to REJECTED, and
+     * the other words are kept as its latest delivery status. A message that is already DELIVERED
+     * or REJECTED keeps its final state, because reports may arrive out of order.
+     *
+     * @return whether a message changed
+     */
+    public boolean applyDeliveryReport(String providerMessageId, String deliveryStatus, String failureReason,
+            Instant now) {
+        Status next = switch (deliveryStatus) {
+            case "Success" -> Status.DELIVERED;
+            case "Rejected", "Failed" -> Status.REJECTED;
+            default -> Status.SENT;
+        };
+        return db.update("UPDATE sms_messages SET status = ?, delivery_status = ?,"
+                + " failure_reason = COALESCE(?, failure_reason), delivery_reported_at = ?, updated_at = ?"
+                + " WHERE provider_message_id = ? AND status = 'SENT'",
+                next.name(), deliveryStatus, failureReason, now, now, providerMessageId) > 0;
     }
 
     private static SmsMessage map(java.sql.ResultSet row) throws java.sql.SQLException {

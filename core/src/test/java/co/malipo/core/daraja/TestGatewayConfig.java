@@ -118,8 +118,18 @@ public record TestGatewayConfig(Payments payments, Callback callback, Daraja dar
         public Optional<String> inboundToken() {
             return Optional.empty();
         }
+
+        @Override
+        public Optional<List<String>> allowedNetworks() {
+            return Optional.empty();
+        }
     }
 
     public record TestUssd(Duration pushDelay) implements GatewayConfig.Ussd {
+
+        @Override
+        public Optional<String> callbackToken() {
+            return Optional.empty();
+        }
     }
 }
