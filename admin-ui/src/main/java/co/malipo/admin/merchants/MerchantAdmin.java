@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * Changes merchants, their business numbers and API keys from the dashboard. Each method
  * validates its input (throwing {@link ValidationException} with one message per field), makes
  * the change and writes its audit entry in one transaction. Keys are made and hashed by core's
- * {@link ApiKeys}; the plain key is returned once and never stored.
+ * {@link ApiKeys}, and the plain key is returned once and never stored.
  */
 @ApplicationScoped
 public class MerchantAdmin {
@@ -167,7 +167,7 @@ public class MerchantAdmin {
 
     /**
      * Removes a business number that no invoice came through. Returns false when the merchant
-     * has no such number; throws {@link ValidationException} when the number counts as used.
+     * has no such number, and throws {@link ValidationException} when the number counts as used.
      */
     public boolean removeBusiness(String merchantId, String number, String actor, String clientIp) {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -352,7 +352,7 @@ public class MerchantAdmin {
                 revokedAt == null ? null : revokedAt.toString());
     }
 
-    /** Builds an ordered map from name and value pairs; values may be null, unlike {@link Map#of}. */
+    /** Builds an ordered map from name and value pairs. Values may be null, unlike {@link Map#of}. */
     static Map<String, Object> fields(Object... namesAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {

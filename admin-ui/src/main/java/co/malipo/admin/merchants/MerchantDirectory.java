@@ -16,7 +16,7 @@ import co.malipo.core.support.Db;
 
 /**
  * Reads and changes merchants, their wallets, API keys and business numbers for the dashboard.
- * Inserting keys and business numbers goes through core's repositories; this class holds the
+ * Inserting keys and business numbers goes through core's repositories, and this class contains the
  * queries that only the dashboard needs.
  */
 @ApplicationScoped
@@ -61,7 +61,7 @@ public class MerchantDirectory {
 
     /**
      * Returns merchants by name in keyset pages. {@code search} matches a part of the name
-     * (case-insensitive) or the whole merchant id; null or blank means every merchant.
+     * (case-insensitive) or the whole merchant id. Null or blank means every merchant.
      */
     public Page page(String search, Cursor after, int size) {
         List<Object> parameters = new ArrayList<>();
@@ -90,7 +90,7 @@ public class MerchantDirectory {
         return db.one("SELECT * FROM merchants WHERE id = ?", MerchantDirectory::merchant, id);
     }
 
-    /** Reads and locks a merchant, so two edits apply one after the other and each audit entry sees the true before. */
+    /** Reads and locks a merchant, so two edits apply one after the other and each audit entry records the true previous state. */
     public Optional<Merchant> lock(String id) {
         return db.one("SELECT * FROM merchants WHERE id = ? FOR UPDATE", MerchantDirectory::merchant, id);
     }
@@ -127,7 +127,7 @@ public class MerchantDirectory {
                 MerchantDirectory::key, merchantId, keyHash);
     }
 
-    /** Revokes a key unless it already is revoked; returns whether this call revoked it. */
+    /** Revokes a key unless it already is revoked, and returns whether this call revoked it. */
     public boolean revokeKey(String keyHash, Instant now) {
         return db.update("UPDATE api_keys SET revoked_at = ? WHERE key_hash = ? AND revoked_at IS NULL", now,
                 keyHash) == 1;

@@ -32,7 +32,7 @@ import io.quarkus.qute.TemplateInstance;
 
 /**
  * The merchant list and each merchant's page: details, wallets, business numbers, API keys and
- * webhook endpoints. Everyone signed in may read; only ADMIN may change anything. New keys and
+ * webhook endpoints. Everyone signed in may read, but only ADMIN may change anything. New keys and
  * signing secrets are shown once, on the page that the form redirects to.
  */
 @Path("/merchants")
@@ -86,7 +86,10 @@ public class MerchantsResource {
         this.config = config;
     }
 
-    /** Lists merchants by name, {@code q} matching part of the name or the whole id; {@code after} is the last merchant id of the previous page. */
+    /**
+     * Lists merchants by name. {@code q} matches part of the name or the whole id, and
+     * {@code after} is the last merchant id of the previous page.
+     */
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response list(@QueryParam("q") String search, @QueryParam("after") String after) {

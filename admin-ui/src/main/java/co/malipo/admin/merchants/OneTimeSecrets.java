@@ -17,14 +17,14 @@ import jakarta.enterprise.context.ApplicationScoped;
  * to the user who created it, only once, and only within {@link #TTL}. Secrets live in this
  * process's memory and are never written to the database or a log.
  * NOTE: with several admin-ui instances behind a load balancer without sticky sessions, the
- * redirect may reach another instance, which then shows no secret; rotate the key again there.
+ * redirect may reach another instance, which then shows no secret. Rotate the key again there.
  */
 @ApplicationScoped
 public class OneTimeSecrets {
 
     /** How long a secret waits for its page. */
     static final Duration TTL = Duration.ofMinutes(5);
-    /** Most secrets held at once; older ones are dropped beyond it, so the map cannot grow without bound. */
+    /** Maximum number of secrets held at once. Reaching it drops every held secret, so the map cannot grow without bound. */
     static final int MAX_HELD = 1000;
 
     /** A secret with the label it is shown under, for example "Secret key (test)". */
@@ -58,7 +58,7 @@ public class OneTimeSecrets {
     }
 
     /**
-     * Returns and forgets the secrets of a ticket. Returns an empty list for an unknown, used or
+     * Returns the secrets of a ticket and removes them. Returns an empty list for an unknown, used or
      * expired ticket, and for another user's ticket, which stays for its owner.
      */
     public List<Secret> take(String ticket, String username) {

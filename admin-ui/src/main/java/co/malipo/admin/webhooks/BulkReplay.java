@@ -23,7 +23,7 @@ public class BulkReplay {
 
     private static final Logger LOG = Logger.getLogger(BulkReplay.class);
 
-    /** Most deliveries replayed by one request. */
+    /** Maximum number of deliveries that one request replays. */
     public static final int MAX_SELECTED = 200;
 
     /** The deliveries that were queued again, and those that were not with the reason. */
@@ -40,7 +40,7 @@ public class BulkReplay {
         this.audit = audit;
     }
 
-    /** Replays the deliveries among {@code ids} that are still failed; the others are skipped with a reason. */
+    /** Replays the deliveries among {@code ids} that are still failed. The others are skipped with a reason. */
     public Result replay(List<UUID> ids, String actor, String clientIp) {
         Map<UUID, WebhookDirectory.FailedDelivery> failed = new LinkedHashMap<>();
         directory.failedByIds(ids).forEach(delivery -> failed.put(delivery.id(), delivery));

@@ -57,7 +57,7 @@ public class EndpointActions {
 
     /**
      * Disables or re-enables an endpoint. Re-enabling clears its failure count and makes its
-     * pending deliveries due again; events from while it was disabled are not sent. Returns
+     * pending deliveries due again, but events from while it was disabled are not sent. Returns
      * empty when the endpoint does not exist or is deleted.
      */
     public Optional<WebhookEndpoint> setActive(String endpointId, boolean active, String actor, String clientIp) {
@@ -79,7 +79,7 @@ public class EndpointActions {
         return updated;
     }
 
-    /** Deletes an endpoint; its deliveries stay stored but are no longer sent or listed. Returns empty when it does not exist. */
+    /** Deletes an endpoint. Its deliveries stay stored but are no longer sent or listed. Returns empty when it does not exist. */
     public Optional<WebhookEndpoint> delete(String endpointId, String actor, String clientIp) {
         Optional<WebhookDirectory.Endpoint> before = directory.endpoint(endpointId);
         if (before.isEmpty()) {

@@ -40,7 +40,7 @@ public class WebhookDirectory {
             return failedAt + "_" + id;
         }
 
-        /** Parses an encoded cursor; empty when it is malformed. */
+        /** Parses an encoded cursor, or returns empty when it is malformed. */
         public static Optional<Cursor> decode(String text) {
             if (text == null || text.isBlank()) {
                 return Optional.empty();
@@ -115,7 +115,7 @@ public class WebhookDirectory {
         return new Page(List.copyOf(rows.subList(0, size)), new Cursor(last.failedAt(), last.id()));
     }
 
-    /** Returns the failed deliveries among {@code ids}; ids that are not failed deliveries are left out. */
+    /** Returns the failed deliveries among {@code ids}. Ids that are not failed deliveries are left out. */
     public List<FailedDelivery> failedByIds(List<UUID> ids) {
         if (ids.isEmpty()) {
             return List.of();

@@ -27,13 +27,13 @@ import io.quarkus.qute.TemplateInstance;
 
 /**
  * Failed webhook deliveries across merchants with bulk replay, and the health of endpoints.
- * Everyone signed in may read; ADMIN and FINANCE may replay and re-enable endpoints.
+ * Everyone signed in may read, and ADMIN and FINANCE may replay and re-enable endpoints.
  */
 @Path("/webhooks")
 @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME, Role.SUPPORT_NAME })
 public class WebhooksResource {
 
-    /** Most endpoints the health page lists. */
+    /** Maximum number of endpoints the health page lists. */
     static final int HEALTH_LIMIT = 500;
 
     @CheckedTemplate
@@ -169,7 +169,8 @@ public class WebhooksResource {
             if (endpointId != null) {
                 link.append("endpoint=").append(encode(endpointId)).append('&');
             }
-            next = link.append("after=").append(encode(page.next().encode())).toString();
+            // The cursor has only letters, digits and ":.-_", which a query string carries as they are.
+            next = link.append("after=").append(page.next().encode()).toString();
         }
         return Templates.failed(merchantId == null ? "" : merchantId, endpointId == null ? "" : endpointId,
                 page.rows(), next, merchantNames.list(), notice, error);
