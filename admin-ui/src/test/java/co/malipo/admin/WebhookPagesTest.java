@@ -101,6 +101,7 @@ class WebhookPagesTest {
                 List.of(merchant.merchantId())));
         assertThat(replay.statusCode()).isEqualTo(303);
         assertThat(replay.header("Location")).contains("replayed=2").contains("skipped=0");
+        assertThat(session.get(replay.header("Location")).asString()).contains("2 deliveries queued again");
 
         waitFor(() -> countDeliveries(endpointId, "DELIVERED") == 2, "both replayed deliveries arrive");
         Set<String> expectedEvents = new HashSet<>();
@@ -135,6 +136,28 @@ class WebhookPagesTest {
                 List.of(deliveries.get(0).toString())));
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(status(deliveries.get(0))).isEqualTo("FAILED");
+    }
+
+    @Test
+    void replaySkipsDisabledEndpoint() {
+        NewMerchant merchant = data.merchant("Skipped Replay Shop");
+        String endpointId = createEndpoint(merchant.merchantId(), "http://127.0.0.1:9/hook");
+        List<UUID> deliveries = failedDeliveries(merchant.merchantId(), endpointId, 1, Instant.now());
+        QuarkusTransaction.requiringNew().run(() -> db.update("UPDATE webhook_endpoints SET is_active = false,"
+                + " disabled_at = now() WHERE id = ?", endpointId));
+        String finance = TestUsers.create(users, Role.FINANCE, "replayskip");
+        StaffSession session = StaffSession.signIn(finance, TestUsers.PASSWORD);
+        String page = session.get("/webhooks?endpoint=" + endpointId).asString();
+        assertThat(page).contains("(disabled)");
+
+        Response replay = session.postRepeated("/webhooks/replay", Map.of("delivery",
+                List.of(deliveries.get(0).toString())));
+        assertThat(replay.statusCode()).isEqualTo(303);
+        assertThat(replay.header("Location")).contains("replayed=0").contains("skipped=1");
+        assertThat(session.get(replay.header("Location")).asString()).contains("1 skipped because");
+        assertThat(status(deliveries.get(0))).isEqualTo("FAILED");
+        assertThat(db.one("SELECT count(*) FROM audit_log WHERE action = 'WEBHOOK_REPLAYED' AND actor = ?",
+                row -> row.getInt(1), finance)).contains(0);
     }
 
     @Test

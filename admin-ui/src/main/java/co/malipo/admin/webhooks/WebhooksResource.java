@@ -68,8 +68,8 @@ public class WebhooksResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response failed(@QueryParam("merchant") String merchant, @QueryParam("endpoint") String endpoint,
-            @QueryParam("after") String after, @QueryParam("replayed") Integer replayed,
-            @QueryParam("skipped") Integer skipped) {
+            @QueryParam("after") String after, @QueryParam("replayed") String replayed,
+            @QueryParam("skipped") String skipped) {
         String merchantId = blankToNull(merchant);
         String endpointId = blankToNull(endpoint);
         WebhookDirectory.Cursor cursor = null;
@@ -82,15 +82,20 @@ public class WebhooksResource {
             }
         }
         WebhookDirectory.Page page = directory.failed(merchantId, endpointId, cursor, config.pageSize());
-        String notice = null;
-        if (replayed != null) {
-            notice = replayed + " deliveries queued again; the worker sends them within seconds.";
-            if (skipped != null && skipped > 0) {
-                notice += " " + skipped + " skipped: they were no longer failed, were being sent, or their endpoint"
-                        + " is disabled.";
-            }
+        return Response.ok(render(merchantId, endpointId, page, replayNotice(replayed, skipped), null)).build();
+    }
+
+    /** Builds the confirmation of a replay from the counts in its redirect, or returns null when they are absent or not numbers. */
+    static String replayNotice(String replayed, String skipped) {
+        if (replayed == null || !replayed.matches("[0-9]{1,4}")) {
+            return null;
         }
-        return Response.ok(render(merchantId, endpointId, page, notice, null)).build();
+        String notice = replayed + " deliveries queued again, and the delivery worker sends them next.";
+        if (skipped != null && skipped.matches("[0-9]{1,4}") && Integer.parseInt(skipped) > 0) {
+            notice += " " + skipped + " skipped because they were no longer failed, were being sent, or their"
+                    + " endpoint is disabled.";
+        }
+        return notice;
     }
 
     /** Replays the ticked deliveries ({@code delivery}, one value per box) and returns to the list. */
