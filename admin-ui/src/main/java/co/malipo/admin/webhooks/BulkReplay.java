@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
 /**
  * Replays a selection of failed deliveries through core's {@link WebhookEndpointService#replay},
  * which queues each one again with its original event id and payload and wakes the delivery
- * worker. Each replayed delivery gets its own audit entry.
+ * worker. Each replayed delivery gets its own audit entry, written right after core's
+ * transaction commits the replay, because the service opens its own transaction.
  */
 @ApplicationScoped
 public class BulkReplay {
