@@ -63,13 +63,13 @@ final class StaffSession {
         return response;
     }
 
-    /** Posts a form with one field repeated for each value, plus the CSRF token, as checkboxes send it. */
-    Response postRepeated(String path, String field, java.util.List<String> values) {
+    /** Posts a form whose fields may repeat, such as ticked checkboxes, with the CSRF token of the last page loaded. */
+    Response postRepeated(String path, Map<String, java.util.List<String>> form) {
         RequestSpecification request = request().contentType("application/x-www-form-urlencoded; charset=UTF-8");
         if (csrfToken != null) {
             request.formParam("csrf-token", csrfToken);
         }
-        request.formParam(field, values.toArray());
+        form.forEach((name, values) -> request.formParam(name, values.toArray()));
         Response response = request.post(path);
         remember(response);
         return response;

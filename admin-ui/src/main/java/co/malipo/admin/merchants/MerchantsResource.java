@@ -1,12 +1,12 @@
 package co.malipo.admin.merchants;
 
-import java.util.ArrayList;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,251 +17,327 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-
-import co.malipo.admin.audit.AuditLog;
+import co.malipo.admin.AdminConfig;
 import co.malipo.admin.auth.CurrentUser;
 import co.malipo.admin.auth.Role;
 import co.malipo.admin.web.Pages;
+import co.malipo.admin.webhooks.EndpointActions;
+import co.malipo.admin.webhooks.WebhookDirectory;
+import co.malipo.core.channel.ChannelBusiness;
 import co.malipo.core.invoice.ValidationException;
 import co.malipo.core.merchant.Environment;
-import co.malipo.core.merchant.MerchantService;
-import co.malipo.core.merchant.NewMerchant;
-import co.malipo.core.webhook.WebhookEndpoint;
-import co.malipo.core.webhook.WebhookEndpointRepository;
 import co.malipo.core.webhook.WebhookEndpointService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * Merchants: list and create, and per merchant its details, keys, wallets with balances, business
- * numbers and webhook endpoints. Everyone may read, but only ADMIN may change. A new secret is
- * shown once, in the response to the post that created it, sent with {@code Cache-Control: no-store}.
+ * The merchant list and each merchant's page: details, wallets, business numbers, API keys and
+ * webhook endpoints. Everyone signed in may read, but only ADMIN may change anything. New keys and
+ * signing secrets are shown once, on the page that the form redirects to.
  */
 @Path("/merchants")
 @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME, Role.SUPPORT_NAME })
 public class MerchantsResource {
 
-    static final int LIST_LIMIT = 500;
-    static final int ENDPOINT_LIMIT = 100;
-
-    /** A secret to show once, with what it is. */
-    public record Secret(String label, String value) {
-    }
-
-    static final Map<String, String> NOTICES = Map.of("edited", "The merchant is saved.", "revoked",
-            "The key is revoked. The api app may accept it for up to 30 seconds more.", "wallet",
-            "The wallet is created.", "business", "The business number is registered.");
+    /** Confirmations shown after a redirect, by the {@code done} code it carries. */
+    static final Map<String, String> DONE = Map.ofEntries(
+            Map.entry("created", "Merchant created. Copy its keys now: they are not shown again."),
+            Map.entry("edited", "Merchant saved."),
+            Map.entry("business-added", "Business number added."),
+            Map.entry("business-edited", "Business number saved."),
+            Map.entry("business-removed", "Business number removed."),
+            Map.entry("key-created", "Key created. Copy it now: it is not shown again."),
+            Map.entry("key-rotated", "Key rotated: the old key is revoked. Copy the new key now: it is not shown"
+                    + " again."),
+            Map.entry("key-revoked", "Key revoked. A running api app may accept it for up to 30 seconds more."),
+            Map.entry("endpoint-created", "Webhook endpoint created. Copy its signing secret now: it is not shown"
+                    + " again."),
+            Map.entry("endpoint-disabled", "Webhook endpoint disabled."),
+            Map.entry("endpoint-enabled", "Webhook endpoint re-enabled."),
+            Map.entry("endpoint-deleted", "Webhook endpoint deleted."));
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance merchants(List<MerchantAdmin.Merchant> merchants, List<Secret> secrets,
-                String error);
+        static native TemplateInstance merchants(String search, List<MerchantDirectory.Merchant> rows, String next,
+                String error, String name);
 
-        static native TemplateInstance merchant(MerchantAdmin.Merchant merchant, List<MerchantAdmin.Key> keys,
-                List<MerchantAdmin.WalletBalance> wallets, List<MerchantAdmin.Business> businesses,
-                List<WebhookEndpoint> endpoints, List<Secret> secrets, String notice, String error);
+        static native TemplateInstance merchant(MerchantDirectory.Merchant merchant,
+                List<MerchantDirectory.WalletBalance> wallets, List<ChannelBusiness> businesses,
+                List<MerchantDirectory.Key> keys, List<WebhookDirectory.Endpoint> endpoints,
+                List<OneTimeSecrets.Secret> secrets, String done, String error);
     }
 
+    private final MerchantDirectory directory;
     private final MerchantAdmin admin;
-    private final MerchantService merchantService;
-    private final WebhookEndpointRepository endpointRepository;
-    private final WebhookEndpointService endpointService;
-    private final AuditLog audit;
+    private final WebhookDirectory webhooks;
+    private final EndpointActions endpointActions;
+    private final OneTimeSecrets secrets;
     private final CurrentUser me;
+    private final AdminConfig config;
 
-    public MerchantsResource(MerchantAdmin admin, MerchantService merchantService,
-            WebhookEndpointRepository endpointRepository, WebhookEndpointService endpointService, AuditLog audit,
-            CurrentUser me) {
+    public MerchantsResource(MerchantDirectory directory, MerchantAdmin admin, WebhookDirectory webhooks,
+            EndpointActions endpointActions, OneTimeSecrets secrets, CurrentUser me, AdminConfig config) {
+        this.directory = directory;
         this.admin = admin;
-        this.merchantService = merchantService;
-        this.endpointRepository = endpointRepository;
-        this.endpointService = endpointService;
-        this.audit = audit;
+        this.webhooks = webhooks;
+        this.endpointActions = endpointActions;
+        this.secrets = secrets;
         this.me = me;
+        this.config = config;
     }
 
+    /**
+     * Lists merchants by name. {@code q} matches part of the name or the whole id, and
+     * {@code after} is the last merchant id of the previous page.
+     */
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance list() {
-        return Templates.merchants(admin.list(LIST_LIMIT), List.of(), null);
+    public Response list(@QueryParam("q") String search, @QueryParam("after") String after) {
+        String query = search == null ? "" : search.trim();
+        MerchantDirectory.Cursor cursor = null;
+        if (after != null && !after.isBlank()) {
+            Optional<MerchantDirectory.Merchant> last = directory.find(after);
+            if (last.isEmpty()) {
+                return Response.status(Response.Status.BAD_REQUEST).entity(Templates.merchants(query, List.of(), null,
+                        "The page link is invalid. Start again from the first page.", "")).build();
+            }
+            cursor = new MerchantDirectory.Cursor(last.get().name(), last.get().id());
+        }
+        MerchantDirectory.Page page = directory.page(query, cursor, config.pageSize());
+        String next = page.next() == null ? null
+                : "/merchants?" + (query.isEmpty() ? "" : "q=" + encode(query) + "&") + "after="
+                        + encode(page.next().id());
+        return Response.ok(Templates.merchants(query, page.rows(), next, null, "")).build();
     }
 
-    /** Creates a merchant with test and live key pairs and settlement wallets, and shows the keys once. */
     @POST
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @RolesAllowed(Role.ADMIN_NAME)
-    public Response create(@FormParam("name") String name, @FormParam("daraja_account") String darajaAccount) {
-        String validName;
+    public Response create(@FormParam("name") String name, @FormParam("sms_receipts_for_api") String smsReceipts) {
+        MerchantAdmin.Created created;
         try {
-            validName = MerchantAdmin.validName(name);
+            created = admin.create(name, checked(smsReceipts), me.username(), me.clientIp());
         } catch (ValidationException e) {
-            return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(Templates.merchants(admin.list(LIST_LIMIT), List.of(), message(e))).build();
+            MerchantDirectory.Page page = directory.page("", null, config.pageSize());
+            return Response.status(Response.Status.BAD_REQUEST).entity(Templates.merchants("", page.rows(), null,
+                    MerchantAdmin.message(e), name == null ? "" : name)).build();
         }
-        String account = darajaAccount == null || darajaAccount.isBlank() ? "default" : darajaAccount.trim();
-        NewMerchant created = merchantService.createMerchant(validName, account);
-        admin.auditCreated(created.merchantId(), validName, account, me.username(), me.clientIp());
-        List<Secret> secrets = List.of(new Secret("Merchant id", created.merchantId()),
-                new Secret("Test public key", created.testPublicKey()),
-                new Secret("Test secret key", created.testSecretKey()),
-                new Secret("Live public key", created.livePublicKey()),
-                new Secret("Live secret key", created.liveSecretKey()));
-        return noStore(Response.ok(Templates.merchants(admin.list(LIST_LIMIT), secrets, null)));
+        String ticket = secrets.hold(me.username(), created.keys());
+        return Pages.seeOther("/merchants/" + created.merchantId() + "?done=created&secrets=" + ticket);
     }
 
+    /** Shows a merchant. {@code secrets} is the ticket of keys or a signing secret just created, shown this once. */
     @GET
     @Path("{id}")
     @Produces(MediaType.TEXT_HTML)
-    public Response page(@PathParam("id") String id, @QueryParam("done") String done) {
-        return render(id, List.of(), done == null ? null : NOTICES.get(done), null, Response.Status.OK);
+    public Response show(@PathParam("id") String id, @QueryParam("done") String done,
+            @QueryParam("secrets") String ticket) {
+        Optional<MerchantDirectory.Merchant> merchant = directory.find(id);
+        if (merchant.isEmpty()) {
+            return notFound(id);
+        }
+        List<OneTimeSecrets.Secret> shown = secrets.take(ticket, me.username());
+        return Response.ok(render(merchant.get(), shown, done == null ? null : DONE.get(done), null))
+                .header("Cache-Control", "no-store").build();
     }
 
     @POST
-    @Path("{id}/edit")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Path("{id}")
     @Produces(MediaType.TEXT_HTML)
     @RolesAllowed(Role.ADMIN_NAME)
     public Response edit(@PathParam("id") String id, @FormParam("name") String name,
-            @FormParam("daraja_account") String darajaAccount) {
+            @FormParam("sms_receipts_for_api") String smsReceipts) {
         try {
-            admin.edit(id, name, darajaAccount, me.username(), me.clientIp());
+            if (!admin.edit(id, name, checked(smsReceipts), me.username(), me.clientIp())) {
+                return notFound(id);
+            }
         } catch (ValidationException e) {
-            return render(id, List.of(), null, message(e), Response.Status.BAD_REQUEST);
+            return backWithError(id, e);
         }
         return Pages.seeOther("/merchants/" + id + "?done=edited");
     }
 
-    /** Creates a key pair for an environment and shows both keys once. */
-    @POST
-    @Path("{id}/keys")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Produces(MediaType.TEXT_HTML)
-    @RolesAllowed(Role.ADMIN_NAME)
-    public Response createKeys(@PathParam("id") String id, @FormParam("environment") String environment) {
-        Optional<Environment> parsed = environment(environment);
-        if (parsed.isEmpty() || admin.find(id).isEmpty()) {
-            return render(id, List.of(), null, "Choose TEST or LIVE.", Response.Status.BAD_REQUEST);
-        }
-        MerchantAdmin.NewKeys keys = admin.createKeys(id, parsed.get(), me.username(), me.clientIp());
-        return noStore(render(id, List.of(new Secret(keys.environment() + " public key", keys.publicKey()),
-                new Secret(keys.environment() + " secret key", keys.secretKey())), "Keys created. Copy the secret"
-                        + " key now: it is not shown again.", null, Response.Status.OK));
-    }
-
-    @POST
-    @Path("{id}/keys/{hash}/revoke")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed(Role.ADMIN_NAME)
-    public Response revokeKey(@PathParam("id") String id, @PathParam("hash") String hash) {
-        if (!admin.revokeKey(id, hash, me.username(), me.clientIp())) {
-            return render(id, List.of(), null, "The key was not found or is already revoked.",
-                    Response.Status.BAD_REQUEST);
-        }
-        return Pages.seeOther("/merchants/" + id + "?done=revoked");
-    }
-
-    @POST
-    @Path("{id}/wallets")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed(Role.ADMIN_NAME)
-    public Response addWallet(@PathParam("id") String id, @FormParam("environment") String environment,
-            @FormParam("label") String label) {
-        Optional<Environment> parsed = environment(environment);
-        if (parsed.isEmpty()) {
-            return render(id, List.of(), null, "Choose TEST or LIVE.", Response.Status.BAD_REQUEST);
-        }
-        try {
-            admin.addWallet(id, parsed.get(), label, me.username(), me.clientIp());
-        } catch (ValidationException e) {
-            return render(id, List.of(), null, message(e), Response.Status.BAD_REQUEST);
-        }
-        return Pages.seeOther("/merchants/" + id + "?done=wallet");
-    }
-
     @POST
     @Path("{id}/businesses")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed(Role.ADMIN_NAME)
-    public Response addBusiness(@PathParam("id") String id, @FormParam("business_number") String number,
-            @FormParam("environment") String environment, @FormParam("display_name") String displayName) {
-        Optional<Environment> parsed = environment(environment);
-        if (parsed.isEmpty()) {
-            return render(id, List.of(), null, "Choose TEST or LIVE.", Response.Status.BAD_REQUEST);
-        }
-        try {
-            admin.addBusiness(id, number, parsed.get(), displayName, me.username(), me.clientIp());
-        } catch (ValidationException e) {
-            return render(id, List.of(), null, message(e), Response.Status.BAD_REQUEST);
-        }
-        return Pages.seeOther("/merchants/" + id + "?done=business");
-    }
-
-    /** Creates a webhook endpoint through core's service and shows its signing secret and challenge once. */
-    @POST
-    @Path("{id}/endpoints")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @RolesAllowed(Role.ADMIN_NAME)
-    public Response addEndpoint(@PathParam("id") String id, @FormParam("environment") String environment,
+    public Response addBusiness(@PathParam("id") String id, @FormParam("business_number") String number,
+            @FormParam("environment") String environment, @FormParam("display_name") String displayName,
+            @FormParam("needs_reference") String needsReference, @FormParam("reference_label") String label,
+            @FormParam("default_language") String language) {
+        if (directory.find(id).isEmpty()) {
+            return notFound(id);
+        }
+        try {
+            admin.addBusiness(id, number, environment, displayName, checked(needsReference), label, language,
+                    me.username(), me.clientIp());
+        } catch (ValidationException e) {
+            return backWithError(id, e);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=business-added");
+    }
+
+    @POST
+    @Path("{id}/businesses/{number}")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response editBusiness(@PathParam("id") String id, @PathParam("number") String number,
+            @FormParam("display_name") String displayName, @FormParam("needs_reference") String needsReference,
+            @FormParam("reference_label") String label, @FormParam("default_language") String language) {
+        try {
+            if (!admin.editBusiness(id, number, displayName, checked(needsReference), label, language, me.username(),
+                    me.clientIp())) {
+                return notFound(id + " business number " + number);
+            }
+        } catch (ValidationException e) {
+            return backWithError(id, e);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=business-edited");
+    }
+
+    @POST
+    @Path("{id}/businesses/{number}/remove")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response removeBusiness(@PathParam("id") String id, @PathParam("number") String number) {
+        try {
+            if (!admin.removeBusiness(id, number, me.username(), me.clientIp())) {
+                return notFound(id + " business number " + number);
+            }
+        } catch (ValidationException e) {
+            return backWithError(id, e);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=business-removed");
+    }
+
+    @POST
+    @Path("{id}/keys")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response createKey(@PathParam("id") String id, @FormParam("environment") String environment,
+            @FormParam("kind") String kind) {
+        if (directory.find(id).isEmpty()) {
+            return notFound(id);
+        }
+        OneTimeSecrets.Secret key;
+        try {
+            key = admin.createKey(id, environment, kind, me.username(), me.clientIp());
+        } catch (ValidationException e) {
+            return backWithError(id, e);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=key-created&secrets="
+                + secrets.hold(me.username(), List.of(key)));
+    }
+
+    @POST
+    @Path("{id}/keys/rotate")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response rotateKey(@PathParam("id") String id, @FormParam("key") String keyHash) {
+        if (directory.find(id).isEmpty()) {
+            return notFound(id);
+        }
+        OneTimeSecrets.Secret key;
+        try {
+            key = admin.rotateKey(id, keyHash, me.username(), me.clientIp());
+        } catch (ValidationException e) {
+            return backWithError(id, e);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=key-rotated&secrets="
+                + secrets.hold(me.username(), List.of(key)));
+    }
+
+    @POST
+    @Path("{id}/keys/revoke")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response revokeKey(@PathParam("id") String id, @FormParam("key") String keyHash) {
+        if (directory.find(id).isEmpty()) {
+            return notFound(id);
+        }
+        try {
+            admin.revokeKey(id, keyHash, me.username(), me.clientIp());
+        } catch (ValidationException e) {
+            return backWithError(id, e);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=key-revoked");
+    }
+
+    @POST
+    @Path("{id}/endpoints")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response createEndpoint(@PathParam("id") String id, @FormParam("environment") String rawEnvironment,
             @FormParam("url") String url) {
-        Optional<Environment> parsed = environment(environment);
-        if (parsed.isEmpty() || admin.find(id).isEmpty()) {
-            return render(id, List.of(), null, "Choose TEST or LIVE.", Response.Status.BAD_REQUEST);
+        if (directory.find(id).isEmpty()) {
+            return notFound(id);
         }
         WebhookEndpointService.Created created;
         try {
-            created = endpointService.create(id, parsed.get(),
-                    JsonMapper.builder().build().createObjectNode().put("endpoint", url == null ? "" : url.trim()));
+            Map<String, List<String>> errors = new java.util.LinkedHashMap<>();
+            Environment environment = MerchantAdmin.environment(rawEnvironment, errors);
+            MerchantAdmin.throwIfAny(errors);
+            created = endpointActions.create(id, environment, url, me.username(), me.clientIp());
         } catch (ValidationException e) {
-            return render(id, List.of(), null, message(e), Response.Status.BAD_REQUEST);
+            return backWithError(id, e);
+        }
+        String ticket = secrets.hold(me.username(), List.of(
+                new OneTimeSecrets.Secret("Signing secret of " + created.endpoint().url(), created.signingSecret()),
+                new OneTimeSecrets.Secret("Challenge of " + created.endpoint().url(), created.challenge())));
+        return Pages.seeOther("/merchants/" + id + "?done=endpoint-created&secrets=" + ticket);
+    }
+
+    @POST
+    @Path("{id}/endpoints/{endpointId}/{action}")
+    @Produces(MediaType.TEXT_HTML)
+    @RolesAllowed(Role.ADMIN_NAME)
+    public Response changeEndpoint(@PathParam("id") String id, @PathParam("endpointId") String endpointId,
+            @PathParam("action") String action) {
+        Optional<WebhookDirectory.Endpoint> endpoint = webhooks.endpoint(endpointId);
+        if (endpoint.isEmpty() || !endpoint.get().merchantId().equals(id)) {
+            return notFound(id + " webhook endpoint " + endpointId);
         }
         String actor = me.username();
         String clientIp = me.clientIp();
-        QuarkusTransaction.requiringNew().run(() -> audit.record(actor, "WEBHOOK_ENDPOINT_CREATED", "merchant", id,
-                clientIp, null, Map.of("endpoint_id", created.endpoint().id(), "url", created.endpoint().url(),
-                        "environment", created.endpoint().environment().name()), null));
-        return noStore(render(id, List.of(new Secret("Signing secret of " + created.endpoint().id(),
-                created.signingSecret()), new Secret("Challenge", created.challenge())),
-                "Endpoint created. Copy the signing secret now: it is not shown again.", null, Response.Status.OK));
+        boolean changed = switch (action) {
+            case "disable" -> endpointActions.setActive(endpointId, false, actor, clientIp).isPresent();
+            case "enable" -> endpointActions.setActive(endpointId, true, actor, clientIp).isPresent();
+            case "delete" -> endpointActions.delete(endpointId, actor, clientIp).isPresent();
+            default -> false;
+        };
+        if (!changed) {
+            return notFound(id + " webhook endpoint " + endpointId + " action " + action);
+        }
+        return Pages.seeOther("/merchants/" + id + "?done=endpoint-" + (action.equals("delete") ? "deleted"
+                : action.equals("enable") ? "enabled" : "disabled"));
     }
 
-    private Response render(String id, List<Secret> secrets, String notice, String error, Response.Status status) {
-        Optional<MerchantAdmin.Merchant> merchant = admin.find(id);
+    private TemplateInstance render(MerchantDirectory.Merchant merchant, List<OneTimeSecrets.Secret> shown,
+            String done, String error) {
+        return Templates.merchant(merchant, directory.wallets(merchant.id()), directory.businesses(merchant.id()),
+                directory.keys(merchant.id()), webhooks.endpointsOf(merchant.id()), shown, done, error);
+    }
+
+    private Response backWithError(String id, ValidationException e) {
+        Optional<MerchantDirectory.Merchant> merchant = directory.find(id);
         if (merchant.isEmpty()) {
-            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN)
-                    .entity("Merchant " + id + " was not found.").build();
+            return notFound(id);
         }
-        List<WebhookEndpoint> endpoints = new ArrayList<>();
-        for (Environment environment : Environment.values()) {
-            endpoints.addAll(endpointRepository.list(id, environment, ENDPOINT_LIMIT, 0));
-        }
-        return Response.status(status).type(MediaType.TEXT_HTML).entity(Templates.merchant(merchant.get(),
-                admin.keys(id), admin.wallets(id), admin.businesses(id), endpoints, secrets, notice, error)).build();
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML)
+                .entity(render(merchant.get(), List.of(), null, MerchantAdmin.message(e))).build();
     }
 
-    private static Response noStore(Response.ResponseBuilder builder) {
-        return builder.header("Cache-Control", "no-store").build();
+    private static Response notFound(String what) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN)
+                .entity("Merchant " + what + " was not found.").build();
     }
 
-    private static Response noStore(Response response) {
-        return Response.fromResponse(response).header("Cache-Control", "no-store").build();
+    /** Reads an HTML checkbox: browsers send its value when it is ticked and nothing when it is not. */
+    private static boolean checked(String value) {
+        return value != null && !value.isEmpty() && !value.equals("false");
     }
 
-    private static Optional<Environment> environment(String text) {
-        try {
-            return Optional.of(Environment.valueOf(text == null ? "" : text));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String message(ValidationException e) {
-        StringBuilder text = new StringBuilder();
-        e.errors().forEach((field, messages) -> text.append(text.length() == 0 ? "" : " ").append(field).append(": ")
-                .append(String.join(" ", messages)));
-        return text.toString();
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

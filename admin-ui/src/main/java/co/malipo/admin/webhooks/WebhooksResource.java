@@ -1,16 +1,12 @@
 package co.malipo.admin.webhooks;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,147 +17,175 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import co.malipo.admin.AdminConfig;
-import co.malipo.admin.audit.AuditLog;
 import co.malipo.admin.auth.CurrentUser;
 import co.malipo.admin.auth.Role;
-import co.malipo.core.webhook.WebhookEndpoint;
-import co.malipo.core.webhook.WebhookEndpointService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import co.malipo.admin.invoices.MerchantNames;
+import co.malipo.admin.web.Pages;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
-/** Failed webhook deliveries across merchants with bulk replay, and endpoint health with re-enable. */
+/**
+ * Failed webhook deliveries across merchants with bulk replay, and the health of endpoints.
+ * Everyone signed in may read, and ADMIN and FINANCE may replay and re-enable endpoints.
+ */
 @Path("/webhooks")
 @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME, Role.SUPPORT_NAME })
 public class WebhooksResource {
 
-    /** Largest number of deliveries one bulk replay accepts. */
-    static final int MAX_BULK_REPLAY = 200;
-    static final int ENDPOINT_LIMIT = 200;
+    /** Maximum number of endpoints the health page lists. */
+    static final int HEALTH_LIMIT = 500;
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance webhooks(List<WebhookOverview.FailedDelivery> failed, String next,
-                List<WebhookOverview.Endpoint> endpoints, String notice, String error);
+        static native TemplateInstance failed(String merchant, String endpoint, List<WebhookDirectory.FailedDelivery> rows,
+                String next, List<MerchantNames.Entry> merchants, String notice, String error);
+
+        static native TemplateInstance endpoints(List<WebhookDirectory.Endpoint> endpoints, String notice);
     }
 
-    private final WebhookOverview overview;
-    private final WebhookEndpointService endpoints;
-    private final AuditLog audit;
+    private final WebhookDirectory directory;
+    private final BulkReplay bulkReplay;
+    private final EndpointActions endpointActions;
+    private final MerchantNames merchantNames;
     private final CurrentUser me;
     private final AdminConfig config;
 
-    public WebhooksResource(WebhookOverview overview, WebhookEndpointService endpoints, AuditLog audit,
-            CurrentUser me, AdminConfig config) {
-        this.overview = overview;
-        this.endpoints = endpoints;
-        this.audit = audit;
+    public WebhooksResource(WebhookDirectory directory, BulkReplay bulkReplay, EndpointActions endpointActions,
+            MerchantNames merchantNames, CurrentUser me, AdminConfig config) {
+        this.directory = directory;
+        this.bulkReplay = bulkReplay;
+        this.endpointActions = endpointActions;
+        this.merchantNames = merchantNames;
         this.me = me;
         this.config = config;
     }
 
+    /**
+     * Lists failed deliveries, most recently failed first, optionally of one merchant and one
+     * endpoint. {@code replayed} and {@code skipped} are the counts of the replay that redirected here.
+     */
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response page(@QueryParam("before") String before) {
-        Instant beforeAt = null;
-        UUID beforeId = null;
-        if (before != null && !before.isBlank()) {
-            int separator = before.lastIndexOf('_');
-            try {
-                beforeAt = Instant.parse(before.substring(0, Math.max(separator, 0)));
-                beforeId = UUID.fromString(before.substring(separator + 1));
-            } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
-                return Response.status(Response.Status.BAD_REQUEST)
-                        .entity(render(null, null, null, "The page link is invalid. Start from the first page."))
-                        .build();
+    public Response failed(@QueryParam("merchant") String merchant, @QueryParam("endpoint") String endpoint,
+            @QueryParam("after") String after, @QueryParam("replayed") String replayed,
+            @QueryParam("skipped") String skipped) {
+        String merchantId = blankToNull(merchant);
+        String endpointId = blankToNull(endpoint);
+        WebhookDirectory.Cursor cursor = null;
+        if (after != null && !after.isBlank()) {
+            cursor = WebhookDirectory.Cursor.decode(after).orElse(null);
+            if (cursor == null) {
+                return Response.status(Response.Status.BAD_REQUEST).entity(render(merchantId, endpointId,
+                        new WebhookDirectory.Page(List.of(), null), null,
+                        "The page link is invalid. Start again from the first page.")).build();
             }
         }
-        return Response.ok(render(beforeAt, beforeId, null, null)).build();
+        WebhookDirectory.Page page = directory.failed(merchantId, endpointId, cursor, config.pageSize());
+        return Response.ok(render(merchantId, endpointId, page, replayNotice(replayed, skipped), null)).build();
     }
 
-    /** Queues the selected failed deliveries again, each with its original event id and payload. */
+    /** Builds the confirmation of a replay from the counts in its redirect, or returns null when they are absent or not numbers. */
+    static String replayNotice(String replayed, String skipped) {
+        if (replayed == null || !replayed.matches("[0-9]{1,4}")) {
+            return null;
+        }
+        String notice = replayed + " deliveries queued again, and the delivery worker sends them next.";
+        if (skipped != null && skipped.matches("[0-9]{1,4}") && Integer.parseInt(skipped) > 0) {
+            notice += " " + skipped + " skipped because they were no longer failed, were being sent, or their"
+                    + " endpoint is disabled.";
+        }
+        return notice;
+    }
+
+    /** Replays the ticked deliveries ({@code delivery}, one value per box) and returns to the list. */
     @POST
     @Path("replay")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
     @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME })
-    public Response bulkReplay(@FormParam("delivery") List<String> deliveryIds) {
-        if (deliveryIds == null || deliveryIds.isEmpty()) {
-            return Response.status(Response.Status.BAD_REQUEST)
-                    .entity(render(null, null, null, "Select at least one delivery to replay.")).build();
-        }
-        if (deliveryIds.size() > MAX_BULK_REPLAY) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(render(null, null, null, "Selected "
-                    + deliveryIds.size() + " deliveries; replay at most " + MAX_BULK_REPLAY + " at once.")).build();
-        }
-        Map<String, Integer> outcomes = new LinkedHashMap<>();
+    public Response replay(@FormParam("delivery") List<String> deliveries, @FormParam("merchant") String merchant,
+            @FormParam("endpoint") String endpoint) {
+        String merchantId = blankToNull(merchant);
+        String endpointId = blankToNull(endpoint);
+        LinkedHashSet<java.util.UUID> ids = new LinkedHashSet<>();
         List<String> invalid = new ArrayList<>();
-        for (String text : deliveryIds) {
-            UUID id;
+        for (String value : deliveries == null ? List.<String>of() : deliveries) {
             try {
-                id = UUID.fromString(text);
+                ids.add(java.util.UUID.fromString(value.trim()));
             } catch (IllegalArgumentException e) {
-                invalid.add(text);
-                continue;
-            }
-            Optional<WebhookOverview.Owner> owner = overview.ownerOfDelivery(id);
-            if (owner.isEmpty()) {
-                outcomes.merge("NOT_FOUND", 1, Integer::sum);
-                continue;
-            }
-            WebhookEndpointService.Replay replay = endpoints.replay(owner.get().merchantId(),
-                    owner.get().environment(), id);
-            outcomes.merge(replay.outcome().name(), 1, Integer::sum);
-            if (replay.outcome() == WebhookEndpointService.ReplayOutcome.REPLAYED) {
-                String actor = me.username();
-                String clientIp = me.clientIp();
-                QuarkusTransaction.requiringNew().run(() -> audit.record(actor, "WEBHOOK_REPLAYED", "invoice",
-                        owner.get().invoiceId(), clientIp, null, Map.of("delivery_id", id.toString(), "event_id",
-                                replay.delivery().eventId().toString(), "bulk", true), null));
+                invalid.add(value);
             }
         }
-        StringBuilder notice = new StringBuilder("Replay results:");
-        outcomes.forEach((outcome, count) -> notice.append(' ').append(outcome).append(' ').append(count));
-        String error = invalid.isEmpty() ? null : "Invalid delivery ids were skipped: " + String.join(", ", invalid);
-        return Response.status(error == null ? 200 : 400).entity(render(null, null, notice.toString(), error)).build();
+        String error = null;
+        if (!invalid.isEmpty()) {
+            error = "delivery: " + String.join(", ", invalid) + " is not a delivery id. Tick deliveries in the list.";
+        } else if (ids.isEmpty()) {
+            error = "delivery: no delivery is selected. Tick the deliveries to replay.";
+        } else if (ids.size() > BulkReplay.MAX_SELECTED) {
+            error = "delivery: " + ids.size() + " deliveries are selected; replay at most " + BulkReplay.MAX_SELECTED
+                    + " at once.";
+        }
+        if (error != null) {
+            WebhookDirectory.Page page = directory.failed(merchantId, endpointId, null, config.pageSize());
+            return Response.status(Response.Status.BAD_REQUEST).entity(render(merchantId, endpointId, page, null,
+                    error)).build();
+        }
+        BulkReplay.Result result = bulkReplay.replay(List.copyOf(ids), me.username(), me.clientIp());
+        StringBuilder target = new StringBuilder("/webhooks?replayed=").append(result.replayed().size())
+                .append("&skipped=").append(result.skipped().size());
+        if (merchantId != null) {
+            target.append("&merchant=").append(encode(merchantId));
+        }
+        if (endpointId != null) {
+            target.append("&endpoint=").append(encode(endpointId));
+        }
+        return Pages.seeOther(target.toString());
     }
 
-    /** Re-enables a disabled endpoint; its pending deliveries become due again. */
-    @POST
-    @Path("endpoints/{endpointId}/enable")
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    /** Lists disabled endpoints and endpoints whose latest attempts failed. */
+    @GET
+    @Path("endpoints")
     @Produces(MediaType.TEXT_HTML)
-    @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME })
-    public Response enable(@PathParam("endpointId") String endpointId) {
-        Optional<WebhookOverview.Owner> owner = overview.ownerOfEndpoint(endpointId);
-        if (owner.isEmpty()) {
-            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN)
-                    .entity("Webhook endpoint " + endpointId + " was not found.").build();
-        }
-        ObjectNode change = JsonMapper.builder().build().createObjectNode().put("is_active", true);
-        Optional<WebhookEndpoint> updated = endpoints.update(owner.get().merchantId(), owner.get().environment(),
-                endpointId, change);
-        String actor = me.username();
-        String clientIp = me.clientIp();
-        QuarkusTransaction.requiringNew().run(() -> audit.record(actor, "WEBHOOK_ENDPOINT_ENABLED",
-                "webhook_endpoint", endpointId, clientIp, Map.of("is_active", false),
-                Map.of("is_active", updated.map(WebhookEndpoint::active).orElse(false)), null));
-        return Response.ok(render(null, null, "Endpoint " + endpointId + " is enabled again.", null)).build();
+    public TemplateInstance endpoints(@QueryParam("done") String done) {
+        String notice = "enabled".equals(done) ? "Endpoint re-enabled; its pending deliveries are due again." : null;
+        return Templates.endpoints(directory.unhealthy(HEALTH_LIMIT), notice);
     }
 
-    private TemplateInstance render(Instant beforeAt, UUID beforeId, String notice, String error) {
-        int size = config.pageSize();
-        List<WebhookOverview.FailedDelivery> fetched = overview.failed(beforeAt, beforeId, size + 1);
-        List<WebhookOverview.FailedDelivery> failed = fetched.size() > size ? fetched.subList(0, size) : fetched;
-        String next = null;
-        if (fetched.size() > size) {
-            WebhookOverview.FailedDelivery last = failed.get(size - 1);
-            next = last.updatedAt() + "_" + last.id();
+    /** Re-enables an endpoint and clears its failure count. Events from while it was disabled are not sent. */
+    @POST
+    @Path("endpoints/{id}/enable")
+    @RolesAllowed({ Role.ADMIN_NAME, Role.FINANCE_NAME })
+    public Response enable(@PathParam("id") String id) {
+        if (endpointActions.setActive(id, true, me.username(), me.clientIp()).isEmpty()) {
+            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN)
+                    .entity("Webhook endpoint " + id + " was not found or is deleted.").build();
         }
-        return Templates.webhooks(failed, next, overview.unhealthyEndpoints(ENDPOINT_LIMIT), notice, error);
+        return Pages.seeOther("/webhooks/endpoints?done=enabled");
+    }
+
+    private TemplateInstance render(String merchantId, String endpointId, WebhookDirectory.Page page, String notice,
+            String error) {
+        String next = null;
+        if (page.next() != null) {
+            StringBuilder link = new StringBuilder("/webhooks?");
+            if (merchantId != null) {
+                link.append("merchant=").append(encode(merchantId)).append('&');
+            }
+            if (endpointId != null) {
+                link.append("endpoint=").append(encode(endpointId)).append('&');
+            }
+            // The cursor has only letters, digits and ":.-_", which a query string carries as they are.
+            next = link.append("after=").append(page.next().encode()).toString();
+        }
+        return Templates.failed(merchantId == null ? "" : merchantId, endpointId == null ? "" : endpointId,
+                page.rows(), next, merchantNames.list(), notice, error);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }
