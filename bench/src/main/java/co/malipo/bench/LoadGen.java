@@ -51,7 +51,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGen {
 
-    /** Longest latency the histograms record: one hour, in microseconds. */
+    /** Maximum latency the histograms record: one hour, in microseconds. */
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
     /** Open-loop requests in flight beyond which a new request is counted as an error and not sent. */
     private static final int MAX_IN_FLIGHT = 4000;
@@ -125,7 +125,7 @@ public final class LoadGen {
         System.exit(0);
     }
 
-    /** Runs {@code connections} loops that each send the next request as soon as the last one is answered. */
+    /** Runs {@code connections} loops that each send the next request as soon as the response to the last one arrives. */
     private static Result closedLoop(HttpClient client, Target target, int connections, double warmup, double seconds)
             throws InterruptedException {
         Result result = new Result();
@@ -571,7 +571,7 @@ public final class LoadGen {
     }
 
     /**
-     * Webhook receiver: answers every POST with 200 at once (the gateway counts only 200 and 201 as delivered) and records when the first delivery with
+     * Webhook receiver: replies 200 to every POST at once (the gateway counts only 200 and 201 as delivered) and records when the first delivery with
      * {@code "state": "COMPLETE"} arrived for each invoice. {@code POST /arrivals} with invoice ids,
      * one per line, returns "id epoch-microseconds" lines for those that arrived.
      */
