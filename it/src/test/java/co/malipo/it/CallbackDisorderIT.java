@@ -78,11 +78,13 @@ class CallbackDisorderIT {
     void disorderedCallbacksSettleOnce() throws Exception {
         int perGroup = FaultRig.LONG ? 40 : 10;
         FaultRig.Database db = FaultRig.Database.fromEnvironment();
-        daraja = DarajaSimulatorHost.start(Duration.ofHours(1), Duration.ofSeconds(4));
+        daraja = DarajaSimulatorHost.start(Duration.ofHours(1), Duration.ofSeconds(12));
         List<Integer> ports = ApiProcess.freePorts(2);
         Path jar = FaultRig.apiJar();
-        // A 7 s read timeout outlasts the 4 s slow reply, so the reply is recorded after the early callback.
-        Map<String, String> extra = Map.of("MALIPO_DARAJA_READ_TIMEOUT", "7s");
+        // A 20 s read timeout outlasts the 12 s slow reply, so the reply is recorded after the early
+        // callback. The hold is long because the test posts the callbacks one invoice after another,
+        // which takes seconds on a loaded machine.
+        Map<String, String> extra = Map.of("MALIPO_DARAJA_READ_TIMEOUT", "20s");
         appA = start(jar, "api-disorder-a", ports.get(0), db, extra);
         appB = start(jar, "api-disorder-b", ports.get(1), db, extra);
         appA.awaitReady(FaultRig.HTTP, FaultRig.READY_TIMEOUT);
@@ -113,7 +115,7 @@ class CallbackDisorderIT {
             posts += post(randomApp(), pair[0], pair[2]);
         }
 
-        // Before the reply: every push reply is held 4 s, and the success callback is posted twice at once meanwhile.
+        // Before the reply: every push reply is held 12 s, and the success callback is posted twice at once meanwhile.
         // The apps fetched their Daraja tokens for the pushes above, so only the push replies are slow.
         daraja.simulator().faults().set(SimulatorFaults.Plan.parse("slow=100"));
         List<String> early = push(merchant, perGroup);
