@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,13 +79,13 @@ class CallbackDisorderIT {
     void disorderedCallbacksSettleOnce() throws Exception {
         int perGroup = FaultRig.LONG ? 40 : 10;
         FaultRig.Database db = FaultRig.Database.fromEnvironment();
-        daraja = DarajaSimulatorHost.start(Duration.ofHours(1), Duration.ofSeconds(12));
+        daraja = DarajaSimulatorHost.start(Duration.ofHours(1), Duration.ofSeconds(6));
         List<Integer> ports = ApiProcess.freePorts(2);
         Path jar = FaultRig.apiJar();
-        // A 20 s read timeout outlasts the 12 s slow reply, so the reply is recorded after the early
-        // callback. The hold is long because the test posts the callbacks one invoice after another,
-        // which takes seconds on a loaded machine.
-        Map<String, String> extra = Map.of("MALIPO_DARAJA_READ_TIMEOUT", "20s");
+        // A 10 s read timeout outlasts the 6 s slow reply, so the reply is recorded after the early
+        // callback. The test posts the callbacks one invoice after another, which takes seconds on a
+        // loaded machine, so the hold is 6 s.
+        Map<String, String> extra = Map.of("MALIPO_DARAJA_READ_TIMEOUT", "10s");
         appA = start(jar, "api-disorder-a", ports.get(0), db, extra);
         appB = start(jar, "api-disorder-b", ports.get(1), db, extra);
         appA.awaitReady(FaultRig.HTTP, FaultRig.READY_TIMEOUT);
@@ -115,7 +116,7 @@ class CallbackDisorderIT {
             posts += post(randomApp(), pair[0], pair[2]);
         }
 
-        // Before the reply: every push reply is held 12 s, and the success callback is posted twice at once meanwhile.
+        // Before the reply: every push reply is held 6 s, and the success callback is posted twice at once meanwhile.
         // The apps fetched their Daraja tokens for the pushes above, so only the push replies are slow.
         daraja.simulator().faults().set(SimulatorFaults.Plan.parse("slow=100"));
         List<String> early = push(merchant, perGroup);
@@ -151,6 +152,8 @@ class CallbackDisorderIT {
         int checks = FaultRig.assertInvariantsHold(db, merchant, Duration.ofSeconds(60));
         FaultRig.assertPushedOnce(daraja);
         try (Connection connection = db.connect()) {
+            // The held replies may still be on their way when the invariants already hold.
+            awaitPushReplies(connection, early, Duration.ofSeconds(30));
             for (String invoiceId : early) {
                 assertThat(state(connection, invoiceId)).as("state of early-callback invoice %s", invoiceId)
                         .isEqualTo("COMPLETE");
@@ -336,5 +339,19 @@ class CallbackDisorderIT {
                 FaultRig.logDir());
         started.add(app);
         return app;
+    }
+
+    /** Waits until every invoice has its PUSH_ACCEPTED event, or fails after {@code within}. */
+    private static void awaitPushReplies(Connection connection, List<String> invoiceIds, Duration within)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (String invoiceId : invoiceIds) {
+            while (FaultRig.count(connection, "SELECT count(*) FROM invoice_events WHERE invoice_id = ?"
+                    + " AND kind = 'PUSH_ACCEPTED'", invoiceId) == 0) {
+                assertThat(System.nanoTime()).as("push reply of %s recorded within %s", invoiceId, within)
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
     }
 }
