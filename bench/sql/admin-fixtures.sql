@@ -1,5 +1,6 @@
 -- Invoices for the dashboard list timings (bench/admin-lists.sh), in the schema "bench" as
 -- fixtures.sql keeps its own. Run with psql after admin-ui has migrated the database.
+SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS bench;
 
 -- Six merchants with a settlement wallet per environment and one customer each.
