@@ -6,11 +6,11 @@
 #   bash bench/admin-lists.sh           1,000,000 invoices, 100 timed requests per page
 #   bash bench/admin-lists.sh --smoke   10,000 invoices, 5 timed requests per page
 #
-# It builds admin-ui when its jar is missing, sets up PostgreSQL with deploy/pg-setup.sh, starts
-# admin-ui from its jar in the prod profile against ADMIN_BENCH_DB_NAME (default
-# malipo_bench_admin), which migrates the schema, fills the invoices once (a later run with as many
-# invoices or more keeps them), signs in with curl, times each page, and stops the app. All traffic
-# stays on 127.0.0.1.
+# It builds admin-ui when its jar is missing and sets up PostgreSQL with deploy/pg-setup.sh. Then it
+# starts admin-ui from its jar in the prod profile against ADMIN_BENCH_DB_NAME (default
+# malipo_bench_admin), and the app migrates the schema. The script fills the invoices once, because
+# a later run with as many invoices or more keeps them. Last, it signs in with curl, times each page
+# and stops the app. All traffic stays on 127.0.0.1.
 #
 # Environment: ADMIN_BENCH_DB_NAME, ADMIN_BENCH_PORT (default 8801), BENCH_JVM_OPTS (the app's JVM
 # flags, default as in bench/run.sh), and DB_HOST, DB_PORT, DB_USER, DB_PASSWORD as for
@@ -164,7 +164,7 @@ time_page() { # label path
     log "$label ($path) answered: $(grep -v '^200 ' <<<"$out" | head -n 1)"
     exit 1
   fi
-  # Invoice lists also record how many invoices the page showed, so that an empty filter stands out.
+  # Invoice lists also record how many invoices the page showed, so that an empty filter is visible.
   local shown=-
   if [[ $path == /invoices* ]]; then
     shown=$(curl -fsS -b "$jar_file" "$base_url$path" | grep -c 'href="/invoices/[A-Z]' || true)
