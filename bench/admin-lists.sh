@@ -123,7 +123,7 @@ if ((have >= invoices)); then
   note "The database already had $have bench invoices (at least $invoices), so the fill was skipped."
 else
   # Earlier fills were single statements, so the rows present are ADMB0000001 to ADMB{have}.
-  log "adding invoices $((have + 1)) to $invoices (a few minutes for a million)"
+  log "adding invoices $((have + 1)) to $invoices (under a minute for a million on 2 cores)"
   fill_started=$SECONDS
   psql_bench -c "SELECT bench.make_admin_invoices($((have + 1)), $invoices, $invoices, now())" >/dev/null
   psql_bench -c "SET client_min_messages = error" -c "VACUUM ANALYZE invoices" -c "VACUUM ANALYZE attention_items"
@@ -296,8 +296,8 @@ mkdir -p "$(dirname "$report")"
   echo "\`bench/sql/admin-fixtures.sql\` makes invoices \`ADMB0000001\` onwards for six merchants over 60"
   echo "days, newest first: 70 % COMPLETE and 30 % FAILED (a few of the newest are PENDING or"
   echo "PROCESSING), 60 % API, 25 % USSD and 15 % SMS, every tenth in TEST, 300,000 phones, api_refs"
-  echo "\`ORD-{n}\`, and one needs-attention item per 500 invoices among the FAILED ones. A later run with"
-  echo "as many invoices or more keeps them."
+  echo "\`ORD-{n}\`, and an open needs-attention item for each FAILED invoice whose number is a multiple"
+  echo "of 500. A later run with as many invoices or more keeps them."
   echo
   echo "## Screenshots"
   echo
