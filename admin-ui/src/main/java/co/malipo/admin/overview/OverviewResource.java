@@ -64,8 +64,7 @@ public class OverviewResource {
         Environment environment = "TEST".equals(environmentParameter) ? Environment.TEST : Environment.LIVE;
         LocalDate today = LocalDate.now(clock.withZone(Formats.EAT));
         LocalDate first = today.minusDays(CHART_DAYS - 1);
-        List<OverviewRepository.DayCell> cells = repository.cells(environment,
-                first.atStartOfDay(Formats.EAT).toInstant(), today.plusDays(1).atStartOfDay(Formats.EAT).toInstant());
+        List<OverviewRepository.DayCell> cells = repository.cells(environment, first, CHART_DAYS);
         return Templates.overview(environment.name(),
                 List.of(day("Today", today, cells), day("Yesterday", today.minusDays(1), cells)),
                 repository.openCount(environment), repository.attentionCount(), chart(first, today, cells));
