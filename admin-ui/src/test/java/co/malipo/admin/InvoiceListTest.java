@@ -1,5 +1,6 @@
 package co.malipo.admin;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
@@ -172,5 +173,26 @@ class InvoiceListTest {
             }
         }
         return rows;
+    }
+
+    @Test
+    void unstorableFilterValuesGet400() {
+        StaffSession session = StaffSession.signIn(TestUsers.create(users, Role.FINANCE, "nul"), TestUsers.PASSWORD);
+
+        for (String filter : List.of("api_ref", "merchant", "receipt", "invoice")) {
+            Response page = session.getWithQuery("/invoices", filter, "a\u0000b");
+            assertThat(page.statusCode()).as("NUL in %s", filter).isEqualTo(400);
+            assertThat(page.asString()).as("reason for %s", filter).contains("NUL");
+        }
+        assertThat(session.getWithQuery("/invoices/export.csv", "api_ref", "a\u0000b").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void badlyEncodedFormGets400() {
+        Response response = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .body("username=%ZZ&password=x").post("/login");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.asString()).contains("not valid URL encoding");
     }
 }

@@ -66,8 +66,9 @@ public class UssdPayments {
             UssdTexts texts, String receiptLanguage) {
         String amountText = UssdText.kes(Money.ceilShilling(amount));
         String done = "END " + texts.promptComing(amountText, UssdText.shorten(business.displayName()));
-        if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
-            return done;
+        Optional<String> repeated = repeatReply(request, amount, done, texts);
+        if (repeated.isPresent()) {
+            return repeated.get();
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("phone_number", request.phone());
@@ -86,17 +87,41 @@ public class UssdPayments {
             return done;
         } catch (Db.DataAccessException e) {
             // Two copies of the confirmation raced. The other copy's invoice committed and this one rolled back.
-            if (e.isUniqueViolation() && confirmations.findInvoiceId(request.sessionId()).isPresent()) {
-                return done;
+            if (e.isUniqueViolation()) {
+                Optional<String> raced = repeatReply(request, amount, done, texts);
+                if (raced.isPresent()) {
+                    return raced.get();
+                }
             }
             throw e;
         } catch (DuplicatePushException e) {
             // A copy of this confirmation that committed first is the open twin, so its reply is repeated.
-            if (confirmations.findInvoiceId(request.sessionId()).isPresent()) {
-                return done;
+            Optional<String> raced = repeatReply(request, amount, done, texts);
+            if (raced.isPresent()) {
+                return raced.get();
             }
             return "END " + texts.openPayment(amountText, UssdText.shorten(business.displayName()));
         }
+    }
+
+    /**
+     * Returns the reply to a confirmation whose session already created an invoice: the same reply
+     * when that invoice is for this phone and amount, else a reply that says the session is used.
+     * Returns empty when the session has no invoice yet.
+     */
+    private Optional<String> repeatReply(UssdRequest request, BigDecimal amount, String done, UssdTexts texts) {
+        Optional<String> invoiceId = confirmations.findInvoiceId(request.sessionId());
+        if (invoiceId.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean same = db.one("SELECT phone = ? AND value = ? FROM invoices WHERE id = ?", row -> row.getBoolean(1),
+                request.phone(), Money.ceilShilling(amount), invoiceId.get()).orElse(false);
+        if (!same) {
+            LOG.warnf("USSD session %s repeated its confirmation for another phone or amount; invoice %s kept",
+                    request.sessionId(), invoiceId.get());
+            return Optional.of("END " + texts.sessionUsed());
+        }
+        return Optional.of(done);
     }
 
     /** Shows the newest invoice to this phone, from any merchant and channel. */

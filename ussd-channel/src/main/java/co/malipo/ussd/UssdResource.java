@@ -57,7 +57,8 @@ public class UssdResource {
         if (!guard.admitsUssd(token, request)) {
             throw new NotFoundException();
         }
-        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 100) {
+        if (sessionId == null || sessionId.isBlank() || sessionId.length() > 100
+                || sessionId.chars().anyMatch(Character::isISOControl)) {
             LOG.warnf("USSD request rejected: invalid sessionId");
             return UNAVAILABLE;
         }

@@ -53,6 +53,9 @@ abstract class UssdTexts {
 
     abstract String unavailable();
 
+    /** Reply to a confirmation whose session id already paid for another phone or amount. */
+    abstract String sessionUsed();
+
     abstract String noPayments();
 
     abstract String lastPayment(String amount, String name, String time, String state, String receipt);
@@ -105,6 +108,9 @@ abstract class UssdTexts {
                     + ". Complete or cancel its M-Pesa prompt first.";
         }
         String unavailable() { return "Service temporarily unavailable. Please try again later."; }
+
+        @Override
+        String sessionUsed() { return "This session already made another payment. Please dial again."; }
         String noPayments() { return "You have no payments yet."; }
         String lastPayment(String amount, String name, String time, String state, String receipt) {
             return "Last payment: " + amount + " to " + name + "\nOn " + time + "\nState: " + state + "\nReceipt: "
@@ -160,6 +166,9 @@ abstract class UssdTexts {
                     + " ambayo hayajakamilika. Kamilisha au ghairi ombi lake la M-Pesa kwanza.";
         }
         String unavailable() { return "Huduma haipatikani kwa sasa. Tafadhali jaribu tena baadaye."; }
+
+        @Override
+        String sessionUsed() { return "Kipindi hiki kimeshafanya malipo mengine. Tafadhali piga tena."; }
         String noPayments() { return "Bado huna malipo yoyote."; }
         String lastPayment(String amount, String name, String time, String state, String receipt) {
             return "Malipo ya mwisho: " + amount + " kwa " + name + "\nTarehe " + time + "\nHali: " + state

@@ -3,6 +3,8 @@ package co.malipo.ussd;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,17 @@ class AfricasTalkingCallbackTest {
         assertThat(report("/sms/delivery/wrong-token", messageId, "Success", null)).isEqualTo(404);
 
         assertThat(row(id)).isEqualTo("SENT|null|null");
+    }
+
+    @Test
+    void badlyEncodedFormGets400() {
+        for (String path : List.of(UssdFlowTest.USSD_PATH, "/ussd/not-the-token", "/sms/inbound/" + SmsInboundTest.TOKEN)) {
+            Response response = given().contentType("application/x-www-form-urlencoded")
+                    .body("sessionId=ATUid_test_0066&phoneNumber=%2B254700000066&text=%ZZ").when().post(path);
+
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(response.asString()).as(path).contains("not valid URL encoding");
+        }
     }
 
     private static Response ussd(String path) {

@@ -291,6 +291,27 @@ class UssdFlowTest {
                 + " Huduma hii inahitaji nambari ya simu ya Kenya.");
     }
 
+    @Test
+    void reusedSessionForAnotherPhoneIsRefused() {
+        NewMerchant merchant = merchantService.createMerchant("Reuse Shop", "default");
+        addBusiness("5070", merchant.merchantId(), "Reuse Shop", false, null);
+
+        assertThat(post("ATUid_test_0070", "+254700000070", "1*5070*100*1")).startsWith("END You will get");
+        String reused = post("ATUid_test_0070", "+254700000071", "1*5070*200*1");
+        String repeated = post("ATUid_test_0070", "+254700000070", "1*5070*100*1");
+
+        assertThat(reused).isEqualTo("END This session already made another payment. Please dial again.");
+        assertThat(repeated).startsWith("END You will get");
+        assertThat(invoicesTo("254700000070")).hasSize(1);
+        assertThat(invoicesTo("254700000071")).isEmpty();
+    }
+
+    @Test
+    void controlCharacterInSessionIdEndsSession() {
+        assertThat(post("ATUid_\u0000_0072", "+254700000072", "")).isEqualTo(UssdResource.UNAVAILABLE);
+        assertThat(invoicesTo("254700000072")).isEmpty();
+    }
+
     private String post(String session, String phone, String text) {
         Response response = given().contentType("application/x-www-form-urlencoded")
                 .formParam("sessionId", session).formParam("serviceCode", "*384*5#")
