@@ -9,8 +9,9 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Answers 400 to a form body that is not valid URL encoding (such as {@code %ZZ}), which the
- * framework reports while reading the form fields, before any resource or token check runs.
+ * Exception mappers that return 400 for a form body that is not valid URL encoding (such as
+ * {@code %ZZ}). The framework raises it while reading the form fields, before any resource or
+ * token check runs.
  */
 public class FormErrors {
 
@@ -29,7 +30,7 @@ public class FormErrors {
                 .entity("Internal server error. Quote reference " + reference + " to support.").build();
     }
 
-    /** Whether the exception is the framework's failure to decode a percent-encoded form value. */
+    /** Returns whether the exception is the framework's failure to decode a percent-encoded form value. */
     static boolean isFormDecoding(IllegalArgumentException e) {
         return e.getMessage() != null && e.getMessage().startsWith("Failed to decode URL");
     }

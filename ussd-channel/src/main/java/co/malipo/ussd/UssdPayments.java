@@ -106,7 +106,7 @@ public class UssdPayments {
 
     /**
      * Returns the reply to a confirmation whose session already created an invoice: the same reply
-     * when that invoice is for this phone and amount, else a reply that says the session is used.
+     * when that invoice is for this phone and amount, else the reply that the session is used.
      * Returns empty when the session has no invoice yet.
      */
     private Optional<String> repeatReply(UssdRequest request, BigDecimal amount, String done, UssdTexts texts) {

@@ -12,9 +12,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Answers 400 instead of 500 to two kinds of bad input that reach the framework or the database
- * before any page can check them: a form body that is not valid URL encoding (such as
- * {@code %ZZ}), and a value that PostgreSQL cannot store or compare, such as a NUL ({@code %00}).
+ * Exception mappers that return 400 instead of 500 for two kinds of bad input that reach the
+ * framework or the database before any page can check them: a form body that is not valid URL
+ * encoding (such as {@code %ZZ}), and a value that PostgreSQL cannot store or compare, such as a
+ * NUL ({@code %00}).
  */
 public class RequestErrors {
 
