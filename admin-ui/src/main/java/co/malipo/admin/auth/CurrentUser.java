@@ -23,7 +23,7 @@ public class CurrentUser {
         return !identity.isAnonymous();
     }
 
-    /** The user name, or {@code anonymous}. */
+    /** Returns the user name, or {@code anonymous}. */
     public String username() {
         return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
     }
@@ -37,7 +37,7 @@ public class CurrentUser {
         return identity.hasRole(Role.ADMIN_NAME);
     }
 
-    /** Whether the user may export, reconcile and retry: ADMIN or FINANCE. */
+    /** Returns whether the user may export, reconcile and retry: ADMIN or FINANCE. */
     public boolean canAct() {
         return identity.hasRole(Role.ADMIN_NAME) || identity.hasRole(Role.FINANCE_NAME);
     }
@@ -47,7 +47,7 @@ public class CurrentUser {
         return !canAct();
     }
 
-    /** The client's address as this server sees it (the proxy's, unless proxy address forwarding is configured). */
+    /** Returns the peer address of the request: the proxy's, unless proxy address forwarding is configured. */
     public String clientIp() {
         return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }

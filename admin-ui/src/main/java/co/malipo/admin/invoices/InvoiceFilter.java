@@ -141,12 +141,12 @@ public final class InvoiceFilter {
         return errors;
     }
 
-    /** The raw parameter values, for refilling the form. */
+    /** Returns the raw parameter values, for refilling the form. */
     public Map<String, String> values() {
         return values;
     }
 
-    /** The filters as a query string without the page cursor, for links and the export. */
+    /** Returns the filters as a query string without the page cursor, for links and the export. */
     public String query() {
         StringBuilder query = new StringBuilder();
         values.forEach((name, value) -> {
@@ -158,7 +158,7 @@ public final class InvoiceFilter {
         return query.toString();
     }
 
-    /** The filters that are set, as a map for the audit log. */
+    /** Returns the filters that are set, as a map for the audit log. */
     public Map<String, String> setValues() {
         Map<String, String> set = new LinkedHashMap<>();
         values.forEach((name, value) -> {
