@@ -37,12 +37,12 @@ public class CallbackGuard {
         this.networks = networks;
     }
 
-    /** Whether a USSD request with this path token from this source may be served. */
+    /** Returns whether a USSD request with this path token from this source may be served. */
     public boolean admitsUssd(String pathToken, HttpServerRequest request) {
         return admits("USSD", ussdToken, pathToken, request);
     }
 
-    /** Whether an SMS callback (inbound message or delivery report) with this path token may be served. */
+    /** Returns whether an SMS callback (inbound message or delivery report) with this path token may be served. */
     public boolean admitsSms(String pathToken, HttpServerRequest request) {
         return admits("SMS", smsToken, pathToken, request);
     }

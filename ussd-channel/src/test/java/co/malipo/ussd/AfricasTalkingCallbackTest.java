@@ -115,7 +115,7 @@ class AfricasTalkingCallbackTest {
         return request.when().post(path).statusCode();
     }
 
-    /** The message's status, delivery status and failure reason, joined with {@code |}. */
+    /** Returns the message's status, delivery status and failure reason, joined with {@code |}. */
     private String row(long id) {
         return db.one("SELECT status || '|' || coalesce(delivery_status, 'null') || '|' || coalesce(failure_reason, 'null')"
                 + " FROM sms_messages WHERE id = ?", result -> result.getString(1), id).orElseThrow();

@@ -17,7 +17,7 @@ public final class SessionCookie {
                 .sameSite(NewCookie.SameSite.STRICT).path("/").maxAge((int) maxAge.toSeconds()).build();
     }
 
-    /** A cookie that makes the browser forget the session. */
+    /** Returns a cookie that makes the browser forget the session. */
     public static NewCookie expired(boolean secure) {
         return create("", secure, Duration.ZERO);
     }

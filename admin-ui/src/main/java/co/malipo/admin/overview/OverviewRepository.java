@@ -34,7 +34,7 @@ public class OverviewRepository {
         if (days < 1) {
             throw new IllegalArgumentException("days must be at least 1, was " + days);
         }
-        // The day count is written into the SQL so that PostgreSQL knows how many rows
+        // The day count is written into the SQL so that PostgreSQL estimates how many rows
         // generate_series returns; with a parameter it assumes 1000 and plans a costlier query.
         return db.list("""
                 SELECT CAST(? AS date) + g.k AS day, c.state, c.channel, c.n, c.total

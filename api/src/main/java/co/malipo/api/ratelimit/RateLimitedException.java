@@ -1,6 +1,6 @@
 package co.malipo.api.ratelimit;
 
-/** A request over a rate limit, answered with 429, a {@code Retry-After} header and a JSON detail. */
+/** A request over a rate limit, which the API rejects with 429, a {@code Retry-After} header and a JSON detail. */
 public class RateLimitedException extends RuntimeException {
 
     private final long retryAfterSeconds;

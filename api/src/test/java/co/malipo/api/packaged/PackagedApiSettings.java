@@ -32,7 +32,10 @@ public class PackagedApiSettings implements QuarkusTestResourceLifecycleManager 
                 Map.entry("malipo.sms.sandbox-base-url", "http://127.0.0.1:9"));
     }
 
-    /** The same database the @QuarkusTest suites use: DB_NAME, or malipo_test by default, never the demo's. */
+    /**
+     * Returns the JDBC URL of the database that the @QuarkusTest suites use:
+     * DB_NAME, or malipo_test by default, never the demo's.
+     */
     static String testDatabaseUrl() {
         String host = env("DB_HOST", "127.0.0.1");
         String port = env("DB_PORT", "5432");

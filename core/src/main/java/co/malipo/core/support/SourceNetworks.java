@@ -32,7 +32,7 @@ public final class SourceNetworks {
                 .toList());
     }
 
-    /** Whether the request's peer address lies in one of the networks, or no network is configured. */
+    /** Returns whether the request's peer address lies in one of the networks, or no network is configured. */
     public boolean allows(HttpServerRequest request) {
         if (rules.isEmpty()) {
             return true;
@@ -44,7 +44,7 @@ public final class SourceNetworks {
         return rules.stream().anyMatch(rule -> rule.matches(address));
     }
 
-    /** The request's peer address for log lines, or a phrase saying it is unknown. */
+    /** Returns the request's peer address for log lines, or the phrase "an unknown address". */
     public static String source(HttpServerRequest request) {
         return request.remoteAddress() == null ? "an unknown address" : request.remoteAddress().host();
     }
