@@ -51,8 +51,10 @@ api_url=http://127.0.0.1:$api_port
 connections=${BENCH_CONNECTIONS:-8}
 # A small heap, code cache and thread stacks, and the serial collector, keep each app's resident
 # memory low. MALLOC_ARENA_MAX=2 stops glibc from giving each of the many worker threads its own
-# malloc arena, which added tens of MB of resident memory under load.
-jvm_opts=${BENCH_JVM_OPTS:--Xmx160m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:+UseSerialGC}
+# malloc arena, which added tens of MB of resident memory under load. TieredStopAtLevel=1 compiles
+# with C1 only: on 2 cores the C2 compiler took a fifth of the api's CPU in the first minutes of
+# load and its memory pushed the api near 300 MB. bench/analysis.md compares both.
+jvm_opts=${BENCH_JVM_OPTS:--Xmx128m -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 # Durations in seconds and open-loop rates per second. The full run's rates are those at which
@@ -243,10 +245,39 @@ record_memory() { # appends the peak resident memory so far of each app after a 
 }
 : >"$work/memory.tsv"
 
+# CPU time, in clock ticks, of each app, of all PostgreSQL server processes together, and of the
+# whole machine (busy and idle), as one line: api ussd-channel admin-ui postgres busy idle.
+cpu_ticks() {
+  local name ticks=() pg=0 pid value
+  for name in api ussd-channel admin-ui; do
+    ticks+=("$(awk '{ print $14 + $15 }' "/proc/${app_pid[$name]}/stat" 2>/dev/null || echo 0)")
+  done
+  for pid in $(pgrep -u postgres 2>/dev/null); do
+    value=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    pg=$((pg + value))
+  done
+  awk -v apps="${ticks[*]}" -v pg="$pg" \
+    '$1 == "cpu" { printf "%s %d %d %d\n", apps, pg, $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat
+}
+# A load generator run's CPU is counted from its start until the background work it caused has
+# drained: cpu_close runs in wait_idle, before pgbench and before the next run.
+cpu_label='' cpu_start=''
+cpu_close() {
+  [[ -n $cpu_label ]] || return 0
+  local ok
+  ok=$(awk -F'\t' 'END { print $5 }' "$results")
+  printf '%s\t%s\t%s\t%s\t%s\tgateway\n' "$cpu_label" "$ok" "$cpu_start" "$(cpu_ticks)" "$(getconf CLK_TCK)" \
+    >>"$work/cpu.tsv"
+  cpu_label=''
+}
+: >"$work/cpu.tsv"
+
 loadgen_run() { # label target mode [options]
   local label=$1 target=$2 run_mode=$3
   shift 3
+  cpu_close
   log "$label: $target $run_mode $*"
+  cpu_label="$label, $run_mode" cpu_start=$(cpu_ticks)
   "${loadgen[@]}" run --label "$label" --target "$target" --mode "$run_mode" --warmup "$warmup" --out "$results" "$@" >&2
 }
 
@@ -265,12 +296,17 @@ callback_pool() { # count -> sets pool_token
 pgbench_run() { # label script [pgbench options]
   local label=$1 script=$2
   shift 2
+  cpu_close
   log "$label: pgbench -c $connections -T $pgbench_s bench/sql/$script"
-  local output tps
+  local output tps before
+  before=$(cpu_ticks)
   output=$(PGPASSWORD=$DB_PASSWORD pgbench -n -M prepared -c "$connections" -j 2 -T "${pgbench_s%.*}" \
     -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$@" -f "bench/sql/$script" "$bench_db" 2>&1) ||
     { echo "$output" >&2; log "pgbench failed"; exit 1; }
   echo "$output" >"$work/$label.pgbench.log"
+  printf '%s, pgbench\t%s\t%s\t%s\t%s\tpgbench\n' "$label" \
+    "$(echo "$output" | awk '/^number of transactions actually processed: / { print $6 }' | cut -d/ -f1)" \
+    "$before" "$(cpu_ticks)" "$(getconf CLK_TCK)" >>"$work/cpu.tsv"
   tps=$(echo "$output" | awk '/^tps = / { print $3; exit }')
   local latency failed
   latency=$(echo "$output" | awk '/^latency average = / { print $4 }')
@@ -308,6 +344,7 @@ wait_idle() {
     sleep 1
   done
   echo "$label: background work drained in $((SECONDS - started)) s after the load stopped; $backlog items left after that" >>"$notes"
+  cpu_close
 }
 
 # Scenario 1: STK push accepted
@@ -439,6 +476,28 @@ s7() {
   fi
 }
 
+# Warm-up: the JIT compiles the hot paths before the first measured run. Its results are not
+# reported, and its pushes and callbacks are drained before scenario 1 starts.
+warm_up() {
+  [[ $mode == full ]] || return 0
+  local started=$SECONDS
+  callback_pool 4000
+  next_phone_prefix
+  "${loadgen[@]}" run --label warm-up --target push --mode closed --warmup 0 --out "$work/warmup.tsv" \
+    --base "$api_url" --secret "$secret" --phone-prefix "$prefix" --connections "$connections" --seconds 15 >&2
+  "${loadgen[@]}" run --label warm-up --target status --mode closed --warmup 0 --out "$work/warmup.tsv" \
+    --base "$api_url" --public "$public" --id-prefix BST --count "$status_pool" --connections "$connections" \
+    --seconds 10 >&2
+  "${loadgen[@]}" run --label warm-up --target callback --mode closed --warmup 0 --out "$work/warmup.tsv" \
+    --base "$api_url" --token-prefix "$pool_token" --first 1 --last 4000 --receipt-prefix "R${pool_token^^}" \
+    --connections "$connections" --seconds 5 >&2
+  close_callback_pool
+  wait_idle "warm-up"
+  echo "warm-up: 30 s of closed-loop pushes, status reads and callbacks, not reported, took $((SECONDS - started)) s with its drain" >>"$notes"
+}
+
+: >"$work/warmup.tsv"
+warm_up
 suite_started=$SECONDS
 s1
 s2
@@ -447,6 +506,7 @@ s4
 s5
 s6
 s7
+cpu_close
 suite_seconds=$((SECONDS - suite_started))
 webhooks_received=$(curl -fsS "http://127.0.0.1:$receiver_port/count" || echo "?")
 
@@ -513,6 +573,28 @@ ratio_rows() {
   echo "| Scenario | Mode | Load | Seconds | OK | Errors | OK per s | p50 | p90 | p99 | max | Error kinds |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }' "$results"
+  echo
+  echo "## CPU per request"
+  echo
+  echo "CPU time in milliseconds per successful request, from the start of each load generator run"
+  echo "until the background work it caused had drained (pushes sent, callbacks applied, webhooks"
+  echo "delivered). \"Rest\" is every other process on the machine: the load generator, the webhook"
+  echo "receiver and the kernel's own work. The last column is the machine's idle share in that time."
+  echo "pgbench rows give only the total: pgbench's server processes exit with the run, so their own"
+  echo "time cannot be read afterwards, but the machine's busy time includes it."
+  echo
+  echo "| Run | OK | api | ussd-channel | admin-ui | PostgreSQL | Rest | Total | Idle |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  awk -F'\t' '{
+      split($3, a, " "); split($4, b, " "); tick = 1000 / $5
+      if ($2 + 0 == 0) { printf "| %s | 0 | - | - | - | - | - | - | - |\n", $1; next }
+      n = $2
+      for (i = 1; i <= 4; i++) d[i] = (b[i] - a[i]) * tick / n
+      busy = (b[5] - a[5]) * tick / n; rest = busy - d[1] - d[2] - d[3] - d[4]
+      idle = 100 * (b[6] - a[6]) / ((b[5] - a[5]) + (b[6] - a[6]))
+      if ($6 == "pgbench") { printf "| %s | %d | - | - | - | - | - | %.2f | %.0f%% |\n", $1, n, busy, idle; next }
+      printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f%% |\n", $1, n, d[1], d[2], d[3], d[4], rest < 0 ? 0 : rest, busy, idle
+    }' "$work/cpu.tsv"
   echo
   echo "## Memory"
   echo

@@ -2,8 +2,11 @@ package co.malipo.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import co.malipo.core.ledger.LedgerRepository;
 import co.malipo.core.merchant.NewMerchant;
 import co.malipo.core.support.Db;
 import co.malipo.core.support.Ids;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -129,6 +133,51 @@ class CallbackTest {
         assertThat(Api.status(merchant.testSecretKey(), invoice.id()).<String>path("invoice.state")).isEqualTo("COMPLETE");
         assertThat(ledger.countCredits(invoice.id())).isEqualTo(1);
         assertThat(ledger.walletBalance(invoice.walletId())).isEqualByComparingTo(invoice.netAmount());
+    }
+
+    @Test
+    void creditsInOneTransactionSumPerWallet() {
+        Invoice first = pushedInvoice("100", "ledger-sum-1");
+        Invoice second = pushedInvoice("250", "ledger-sum-2");
+        BigDecimal before = ledger.walletBalance(first.walletId());
+
+        BigDecimal seenInside = QuarkusTransaction.requiringNew().call(() -> {
+            assertThat(ledger.creditCollection(first, Instant.now())).isTrue();
+            assertThat(ledger.creditCollection(second, Instant.now())).isTrue();
+            assertThat(ledger.creditCollection(first, Instant.now())).as("second credit of one invoice").isFalse();
+            return ledger.walletBalance(first.walletId());
+        });
+
+        assertThat(second.walletId()).isEqualTo(first.walletId());
+        assertThat(seenInside).as("balance before the commit").isEqualByComparingTo(before);
+        assertThat(ledger.walletBalance(first.walletId()))
+                .isEqualByComparingTo(before.add(first.netAmount()).add(second.netAmount()));
+        assertThat(ledger.countCredits(first.id())).isEqualTo(1);
+        assertThat(ledger.countCredits(second.id())).isEqualTo(1);
+    }
+
+    @Test
+    void rolledBackCreditLeavesBalance() {
+        Invoice invoice = pushedInvoice("120", "ledger-rollback");
+        BigDecimal before = ledger.walletBalance(invoice.walletId());
+
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            ledger.creditCollection(invoice, Instant.now());
+            throw new IllegalStateException("planted failure after the credit");
+        })).hasMessageContaining("planted failure");
+
+        assertThat(ledger.countCredits(invoice.id())).isZero();
+        assertThat(ledger.walletBalance(invoice.walletId())).isEqualByComparingTo(before);
+    }
+
+    @Test
+    void creditOutsideTransactionRejected() {
+        Invoice invoice = pushedInvoice("130", "ledger-no-transaction");
+
+        assertThatThrownBy(() -> ledger.creditCollection(invoice, Instant.now()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs an active transaction");
+        assertThat(ledger.countCredits(invoice.id())).isZero();
     }
 
     @Test
@@ -299,6 +348,14 @@ class CallbackTest {
     private int receiptCount(String invoiceId) {
         return db.one("SELECT count(*) FROM sms_messages WHERE invoice_id = ?", row -> row.getInt(1), invoiceId)
                 .orElseThrow();
+    }
+
+    /** Pushes to the silent number and returns the invoice in whatever state it has reached. */
+    private Invoice pushedInvoice(String amount, String reference) {
+        Response pushed = Api.push(merchant.testSecretKey(),
+                Map.of("phone_number", SILENT_PHONE, "amount", amount, "api_ref", reference));
+        assertThat(pushed.statusCode()).as(pushed.asString()).isEqualTo(200);
+        return invoices.find(pushed.path("invoice.invoice_id")).orElseThrow();
     }
 
     private Invoice processingInvoice(String amount, String reference) {
