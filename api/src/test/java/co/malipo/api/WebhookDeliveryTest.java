@@ -186,6 +186,41 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void newEventSupersedesWaitingDelivery() {
+        Endpoint s = endpoint("/s", request -> Reply.status(503));
+        String invoiceId = push(SILENT_PHONE);
+        await("no attempt in flight after the PROCESSING delivery", Duration.ofSeconds(15),
+                () -> deliveryStatus(invoiceId, s, 2) != null && !hasDeliveryInFlight(invoiceId, s));
+        // Both deliveries wait for a retry an hour away, so no attempt or claim touches them.
+        db.update("UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now() + interval '1 hour'"
+                + " WHERE invoice_id = ? AND endpoint_id = ?", invoiceId, s.id());
+
+        postSuccess(invoices.find(invoiceId).orElseThrow());
+
+        assertThat(deliveryStatus(invoiceId, s, 2)).as("PROCESSING delivery right after COMPLETE committed")
+                .isEqualTo("SUPERSEDED");
+        assertThat(deliveryStatus(invoiceId, s, 3)).as("COMPLETE delivery").isIn("PENDING", "PROCESSING");
+    }
+
+    @Test
+    void failedAttemptSupersededByNewer() {
+        Endpoint s = endpoint("/s", request -> "PROCESSING".equals(request.state())
+                ? new Reply(503, 800, null) : Reply.status(503));
+        String invoiceId = push(SILENT_PHONE);
+        await("a PROCESSING request at S", Duration.ofSeconds(15),
+                () -> !receiver.requests(s.path(), "PROCESSING").isEmpty());
+
+        // The success commits while S is still replying 503 to the PROCESSING request.
+        postSuccess(invoices.find(invoiceId).orElseThrow());
+        await("the PROCESSING attempt recorded", Duration.ofSeconds(10),
+                () -> !"PROCESSING".equals(deliveryStatus(invoiceId, s, 2)));
+
+        assertThat(deliveryStatus(invoiceId, s, 2)).as("failed PROCESSING delivery with a newer one queued")
+                .isEqualTo("SUPERSEDED");
+        assertThat(receiver.requests(s.path(), "PROCESSING")).as("PROCESSING requests at S").hasSize(1);
+    }
+
+    @Test
     void requestsSignedWithThreeHeaders() throws Exception {
         Endpoint e = endpoint("/e", request -> Reply.status(200));
         String previousSecret = WebhookSigner.newSecret();
@@ -483,6 +518,16 @@ class WebhookDeliveryTest {
     private boolean isActive(Endpoint endpoint) {
         return db.one("SELECT is_active FROM webhook_endpoints WHERE id = ?", row -> row.getBoolean(1), endpoint.id())
                 .orElseThrow();
+    }
+
+    private String deliveryStatus(String invoiceId, Endpoint endpoint, int sequence) {
+        return db.one("SELECT status FROM webhook_deliveries WHERE invoice_id = ? AND endpoint_id = ? AND sequence = ?",
+                row -> row.getString(1), invoiceId, endpoint.id(), sequence).orElse(null);
+    }
+
+    private boolean hasDeliveryInFlight(String invoiceId, Endpoint endpoint) {
+        return db.one("SELECT count(*) FROM webhook_deliveries WHERE invoice_id = ? AND endpoint_id = ?"
+                + " AND status = 'PROCESSING'", row -> row.getInt(1), invoiceId, endpoint.id()).orElseThrow() > 0;
     }
 
     private int openDeliveries(Endpoint endpoint) {

@@ -71,15 +71,14 @@ public class Reconciler {
     /** Applies a result to a locked invoice. {@code source} is {@code CALLBACK} or {@code QUERY}. */
     public Decision apply(Invoice invoice, StkResult result, String source, String payload) {
         Instant now = clock.instant();
-        invoices.touchEvidence(invoice.id(), now);
         Decision decision = result.isSuccess()
                 ? applySuccess(invoice, result, source, payload, now)
                 : applyFailure(invoice, result, source, payload, now);
+        // Settling sets last_evidence_at in the same UPDATE, so only the other decisions write it here.
         switch (decision) {
             case COMPLETED, COMPLETED_LATE -> metrics.recordSettled(invoice, InvoiceState.COMPLETE, now);
             case FAILED -> metrics.recordSettled(invoice, InvoiceState.FAILED, now);
-            default -> {
-            }
+            default -> invoices.touchEvidence(invoice.id(), now);
         }
         return decision;
     }

@@ -22,14 +22,22 @@ public class DeliveryRepository {
 
     private final Db db;
 
+    /** True for a delivery {@code d} that was not replayed and has a newer event's delivery to its endpoint. */
+    private static final String HAS_NEWER = "d.replayed_at IS NULL AND EXISTS (SELECT 1 FROM webhook_deliveries newer"
+            + " WHERE newer.endpoint_id = d.endpoint_id AND newer.invoice_id = d.invoice_id"
+            + " AND newer.sequence > d.sequence)";
+
     public DeliveryRepository(Db db) {
         this.db = db;
     }
 
     /**
      * Marks pending deliveries superseded when a newer event for the same invoice and endpoint
-     * exists, so an older state is never delivered after a newer one. A delivery the merchant
-     * replayed is exempt, since the merchant asked for that event.
+     * exists. A delivery the merchant replayed is exempt, since the merchant asked for that event.
+     * New events supersede older pending deliveries themselves ({@link WebhookOutbox#add}), and a
+     * failed or expired attempt turns SUPERSEDED instead of PENDING when a newer delivery exists. This
+     * sweep reads every pending delivery, so the worker runs it on its schedule, not on each claim. It
+     * catches an attempt that returned to PENDING while a newer event was committing.
      */
     public int supersedeOlder(Instant now) {
         return db.update("""
@@ -79,10 +87,14 @@ public class DeliveryRepository {
                 now, now, now, perEndpoint, limit, now.plus(lease), now);
     }
 
-    /** Returns deliveries whose worker died to the queue. */
+    /**
+     * Returns deliveries whose worker died to the queue, or marks them SUPERSEDED when a newer event
+     * of the invoice has a delivery to the same endpoint.
+     */
     public int releaseExpired(Instant now) {
-        return db.update("UPDATE webhook_deliveries SET status = 'PENDING', lease_until = NULL, updated_at = ?"
-                + " WHERE status = 'PROCESSING' AND lease_until < ?", now, now);
+        return db.update("UPDATE webhook_deliveries d SET status = CASE WHEN " + HAS_NEWER
+                + " THEN 'SUPERSEDED' ELSE 'PENDING' END, lease_until = NULL, updated_at = ?"
+                + " WHERE d.status = 'PROCESSING' AND d.lease_until < ?", now, now);
     }
 
     public void recordAttempt(UUID deliveryId, Instant at, Integer statusCode, long latencyMillis, String error) {
@@ -95,17 +107,30 @@ public class DeliveryRepository {
                 + " failure_reason = NULL, updated_at = ? WHERE id = ?", now, now, deliveryId);
     }
 
-    /** Puts a failed delivery back for a later attempt, or ends it as FAILED when {@code retryAt} is null. */
+    /**
+     * Puts a failed delivery back for a later attempt, or ends it as FAILED when {@code retryAt} is
+     * null. A delivery that would be retried while a newer event of the invoice has a delivery to the
+     * same endpoint ends as SUPERSEDED instead, unless the merchant replayed it.
+     */
     public void markFailed(UUID deliveryId, String reason, Instant retryAt, Instant now) {
-        db.update("UPDATE webhook_deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
-                + " lease_until = NULL, failure_reason = ?, updated_at = ? WHERE id = ?",
-                retryAt == null ? "FAILED" : "PENDING", retryAt, truncate(reason), now, deliveryId);
+        if (retryAt == null) {
+            db.update("UPDATE webhook_deliveries SET status = 'FAILED', lease_until = NULL, failure_reason = ?,"
+                    + " updated_at = ? WHERE id = ?", truncate(reason), now, deliveryId);
+            return;
+        }
+        db.update("UPDATE webhook_deliveries d SET status = CASE WHEN " + HAS_NEWER
+                + " THEN 'SUPERSEDED' ELSE 'PENDING' END, next_attempt_at = ?, lease_until = NULL,"
+                + " failure_reason = ?, updated_at = ? WHERE d.id = ?", retryAt, truncate(reason), now, deliveryId);
     }
 
-    /** Resets an endpoint's failure count after a success. */
+    /**
+     * Resets an endpoint's failure count after a success. The row is written only when there is
+     * something to reset, because every delivery to an endpoint calls this and a write each time
+     * would queue all of them on the endpoint's row lock.
+     */
     public void resetFailures(String endpointId, Instant now) {
-        db.update("UPDATE webhook_endpoints SET consecutive_failures = 0, warned_at = NULL, updated_at = ? WHERE id = ?",
-                now, endpointId);
+        db.update("UPDATE webhook_endpoints SET consecutive_failures = 0, warned_at = NULL, updated_at = ?"
+                + " WHERE id = ? AND (consecutive_failures <> 0 OR warned_at IS NOT NULL)", now, endpointId);
     }
 
     /** Counts one more consecutive failure and returns the new count. */

@@ -49,21 +49,34 @@ public class WebhookOutbox {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the webhook payload of invoice " + invoiceId, e);
         }
+        // One statement of the caller's transaction supersedes the older deliveries still pending to the
+        // endpoints that take this event, writes the event, and queues one delivery per active endpoint
+        // that takes collection events. The caller holds the invoice's row lock, so no newer event of
+        // the invoice can commit in between. A disabled endpoint gets no delivery, so re-enabling it
+        // does not send the events it missed. A replayed delivery is never superseded.
         UUID eventId = UUID.randomUUID();
-        db.update("INSERT INTO webhook_events (id, merchant_id, environment, invoice_id, sequence, topic, payload, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                eventId, invoice.merchantId(), invoice.environment(), invoiceId, sequence, COLLECTION_EVENT,
-                new Db.Json(payload), now);
-        // One delivery per active endpoint that takes collection events, in the same transaction. A
-        // disabled endpoint gets none, so re-enabling it does not send the events it missed.
         int deliveries = db.update("""
+                WITH endpoint AS (
+                    SELECT e.id FROM webhook_endpoints e
+                    WHERE e.merchant_id = ? AND e.environment = ? AND e.collection_event AND e.is_active
+                      AND e.deleted_at IS NULL),
+                superseded AS (
+                    UPDATE webhook_deliveries d SET status = 'SUPERSEDED', updated_at = ?
+                    WHERE d.invoice_id = ? AND d.status = 'PENDING' AND d.replayed_at IS NULL AND d.sequence < ?
+                      AND d.endpoint_id IN (SELECT id FROM endpoint)),
+                event AS (
+                    INSERT INTO webhook_events (id, merchant_id, environment, invoice_id, sequence, topic, payload,
+                        created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?))
                 INSERT INTO webhook_deliveries (id, event_id, endpoint_id, invoice_id, sequence, status, next_attempt_at,
                     created_at, updated_at)
-                SELECT gen_random_uuid(), ?, e.id, ?, ?, 'PENDING', ?, ?, ?
-                FROM webhook_endpoints e
-                WHERE e.merchant_id = ? AND e.environment = ? AND e.collection_event AND e.is_active
-                  AND e.deleted_at IS NULL
-                """, eventId, invoiceId, sequence, now, now, now, invoice.merchantId(), invoice.environment());
+                SELECT gen_random_uuid(), ?, endpoint.id, ?, ?, 'PENDING', ?, ?, ?
+                FROM endpoint
+                """, invoice.merchantId(), invoice.environment(),
+                now, invoiceId, sequence,
+                eventId, invoice.merchantId(), invoice.environment(), invoiceId, sequence, COLLECTION_EVENT,
+                new Db.Json(payload), now,
+                eventId, invoiceId, sequence, now, now, now);
         if (deliveries > 0) {
             newDeliveries.fire(new DeliveriesQueued(deliveries));
         }

@@ -48,9 +48,12 @@ public class WebhookWorker {
     @Scheduled(every = "${malipo.webhooks.poll-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         try {
-            QuarkusTransaction.requiringNew().run(() -> deliveries.releaseExpired(clock.instant()));
+            QuarkusTransaction.requiringNew().run(() -> {
+                deliveries.releaseExpired(clock.instant());
+                deliveries.supersedeOlder(clock.instant());
+            });
         } catch (RuntimeException e) {
-            LOG.error("Could not release expired webhook deliveries", e);
+            LOG.error("Could not release expired or supersede older webhook deliveries", e);
         }
         wake();
     }
@@ -62,10 +65,8 @@ public class WebhookWorker {
 
     private List<DeliveryRepository.Claimed> claim(int free) {
         Instant now = clock.instant();
-        return QuarkusTransaction.requiringNew().call(() -> {
-            deliveries.supersedeOlder(now);
-            return deliveries.claim(now, lease, free, config.perEndpointConcurrency());
-        });
+        return QuarkusTransaction.requiringNew()
+                .call(() -> deliveries.claim(now, lease, free, config.perEndpointConcurrency()));
     }
 
     @PreDestroy
