@@ -436,7 +436,7 @@ growth_step() { # label target_invoice_count
   have=$(psql_bench -t -A -c "SELECT count(*) FROM invoices")
   if ((have < target)); then
     local started=$SECONDS
-    make_invoices MRC_DEMO "G$(printf '%02d' "$callback_run")F" 1 $((target - have)) COMPLETE gfill
+    make_invoices MRC_DEMO "G$(printf '%02d' "$callback_run")F" 1 $((target - have)) COMPLETE "gf$(printf '%02d' "$callback_run")x"
     psql_bench -c "SET client_min_messages = error" -c "VACUUM ANALYZE"
     echo "$label: added $((target - have)) COMPLETE invoices in $((SECONDS - started)) s" >>"$notes"
   fi
