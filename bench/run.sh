@@ -2,7 +2,7 @@
 # Runs the benchmark suite and writes docs/benchmarks.md (or, with --smoke, a short run whose
 # report goes to .build/bench/smoke.md and whose timings are not checked).
 #
-#   bash bench/run.sh            full run, about 15 minutes on 2 cores
+#   bash bench/run.sh            full run, about 20 minutes on 2 cores
 #   bash bench/run.sh --smoke    every scenario for a few seconds, for CI
 #   bash bench/run.sh --no-1m    full run without the 1-million-invoice growth step
 #   bash bench/run.sh --no-build use the jars already built
