@@ -57,6 +57,19 @@ class AdminPagesTest {
     }
 
     @Test
+    void overviewRejectsUnknownEnvironment() {
+        StaffSession session = StaffSession.signIn(TestUsers.create(users, Role.SUPPORT, "overviewenv"),
+                TestUsers.PASSWORD);
+
+        Response invalid = session.get("/?environment=PROD");
+
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.asString()).contains("Use LIVE or TEST");
+        assertThat(session.get("/").statusCode()).isEqualTo(200);
+        assertThat(session.get("/?environment=TEST").asString()).contains("TEST");
+    }
+
+    @Test
     void usersPageIsForAdminsOnly() {
         StaffSession finance = StaffSession.signIn(TestUsers.create(users, Role.FINANCE, "notadmin"),
                 TestUsers.PASSWORD);

@@ -96,6 +96,40 @@ class PushValidationTest {
     }
 
     @Test
+    void hugeAmountsOutOfRange() {
+        for (Object amount : List.of("12345678901234567890123456789012", new java.math.BigInteger("9".repeat(32)),
+                "1234567890123456.50")) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("phone_number", "0712000009");
+            body.put("amount", amount);
+            Response pushed = Api.push(merchant.testSecretKey(), body);
+
+            assertThat(pushed.statusCode()).as("%s", amount).isEqualTo(400);
+            assertThat(pushed.<List<String>>path("amount")).as("%s", amount).singleElement().asString()
+                    .contains("outside the allowed range").doesNotContain("decimal places");
+        }
+        assertThat(invoiceCount()).isZero();
+    }
+
+    @Test
+    void currencyOtherThanKesRejected() {
+        for (Object currency : List.of("USD", "kes", 404, "X".repeat(300))) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("phone_number", "0712000010");
+            body.put("amount", "10");
+            body.put("currency", currency);
+            Response pushed = Api.push(merchant.testSecretKey(), body);
+
+            assertThat(pushed.statusCode()).as("%s", currency).isEqualTo(400);
+            assertThat(pushed.<List<String>>path("currency")).as("%s", currency).singleElement().asString()
+                    .contains("KES only").doesNotContain("XXXXXXXXX");
+        }
+        assertThat(Api.push(merchant.testSecretKey(), Map.of("phone_number", "0712000010", "amount", "10",
+                "currency", "USD")).<List<String>>path("currency")).singleElement().asString().contains("\"USD\"");
+        assertThat(invoiceCount()).isZero();
+    }
+
+    @Test
     void customerPaysAddsFee() {
         Response pushed = Api.push(merchant.testSecretKey(),
                 Map.of("phone_number", "0712000005", "amount", "100", "mobile_tarrif", "CUSTOMER-PAYS"));

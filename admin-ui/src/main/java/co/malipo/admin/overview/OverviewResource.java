@@ -15,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import co.malipo.admin.auth.Role;
 import co.malipo.admin.web.Formats;
@@ -60,14 +61,22 @@ public class OverviewResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance overview(@QueryParam("environment") String environmentParameter) {
-        Environment environment = "TEST".equals(environmentParameter) ? Environment.TEST : Environment.LIVE;
+    public Response overview(@QueryParam("environment") String environmentParameter) {
+        Environment environment;
+        if (environmentParameter == null || environmentParameter.isEmpty() || "LIVE".equals(environmentParameter)) {
+            environment = Environment.LIVE;
+        } else if ("TEST".equals(environmentParameter)) {
+            environment = Environment.TEST;
+        } else {
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN)
+                    .entity("Invalid environment. Use LIVE or TEST, or leave it out for LIVE.").build();
+        }
         LocalDate today = LocalDate.now(clock.withZone(Formats.EAT));
         LocalDate first = today.minusDays(CHART_DAYS - 1);
         List<OverviewRepository.DayCell> cells = repository.cells(environment, first, CHART_DAYS);
-        return Templates.overview(environment.name(),
+        return Response.ok(Templates.overview(environment.name(),
                 List.of(day("Today", today, cells), day("Yesterday", today.minusDays(1), cells)),
-                repository.openCount(environment), repository.attentionCount(), chart(first, today, cells));
+                repository.openCount(environment), repository.attentionCount(), chart(first, today, cells))).build();
     }
 
     static Day day(String title, LocalDate date, List<OverviewRepository.DayCell> cells) {

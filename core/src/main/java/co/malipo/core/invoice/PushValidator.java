@@ -27,6 +27,8 @@ public class PushValidator {
     static final int MAX_API_REF_LENGTH = 140;
     /** A decimal string: digits, optionally a point and one or two digits; no sign, exponent or spaces. */
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,2})?");
+    /** A well-formed decimal with more whole digits than {@link #DECIMAL} takes, so too large for any limit. */
+    private static final Pattern LONG_DECIMAL = Pattern.compile("[0-9]{16,}(\\.[0-9]{1,2})?");
     /** Control and invisible format characters, line separators and unpaired surrogates: they only hide content. */
     private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}]");
 
@@ -43,6 +45,7 @@ public class PushValidator {
         Map<String, List<String>> errors = new LinkedHashMap<>();
         String phone = phone(body.get("phone_number"), errors);
         BigDecimal amount = amount(body.get("amount"), errors);
+        currency(body.get("currency"), errors);
         String apiRef = apiRef(body.get("api_ref"), errors);
         Wallet wallet = wallet(merchantId, environment, body.get("wallet_id"), errors);
         Tariff tariff = tariff(body.get("mobile_tarrif"), errors);
@@ -91,6 +94,12 @@ public class PushValidator {
             return null;
         }
         BigDecimal parsed = parseAmount(node);
+        if (parsed == null && hasTooManyDigits(node)) {
+            add(errors, "amount", "Amount has more than 15 digits before the decimal point, outside the allowed range."
+                    + " Send between " + Money.format(payments.minAmount()) + " and "
+                    + Money.format(payments.maxAmount()) + " KES.");
+            return null;
+        }
         if (parsed == null) {
             add(errors, "amount", "Invalid amount. Send a positive number of KES with at most 2 decimal places,"
                     + " e.g. \"100\" or \"99.50\", without signs, exponents or spaces.");
@@ -131,6 +140,28 @@ public class PushValidator {
         }
         BigDecimal value = new BigDecimal(text);
         return value.signum() > 0 ? value : null;
+    }
+
+    /** Tells whether a positive decimal, written without sign or exponent, has over 15 whole digits. */
+    private static boolean hasTooManyDigits(JsonNode node) {
+        if (node.isTextual()) {
+            return LONG_DECIMAL.matcher(node.textValue()).matches();
+        }
+        BigDecimal number = node.decimalValue();
+        return number.signum() > 0 && number.scale() >= 0 && number.scale() <= 2
+                && number.precision() - number.scale() > 15;
+    }
+
+    /** Validates that the currency is absent, null or "KES", because M-Pesa collects shillings only. */
+    private static void currency(JsonNode node, Map<String, List<String>> errors) {
+        if (isAbsent(node) || (node.isTextual() && "KES".equals(node.textValue()))) {
+            return;
+        }
+        // Only a short code is echoed, so a long or nested value never comes back in the error.
+        String echoedValue = node.isTextual() && node.textValue().length() <= 8
+                && !INVISIBLE.matcher(node.textValue()).find() ? " \"" + node.textValue() + "\"" : "";
+        add(errors, "currency", "Unsupported currency" + echoedValue
+                + ". M-Pesa STK Push collects KES only; send \"KES\" or leave the field out.");
     }
 
     private String apiRef(JsonNode node, Map<String, List<String>> errors) {
