@@ -29,7 +29,8 @@ for arg in "$@"; do
     --smoke) mode=smoke ;;
     --no-build) build=0 ;;
     --no-1m) growth_1m=0 ;;
-    *) echo "bench: unknown option $arg; use --smoke, --no-build or --no-1m" >&2; exit 2 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option $arg; use --smoke, --no-build, --no-1m or --help" >&2; exit 2 ;;
   esac
 done
 
@@ -38,8 +39,8 @@ export DB_PORT=${DB_PORT:-5432}
 export DB_USER=${DB_USER:-malipo}
 export DB_PASSWORD=${DB_PASSWORD:-malipo}
 bench_db=${BENCH_DB_NAME:-malipo_bench}
-if [[ $bench_db == malipo || $bench_db == malipo_test ]]; then
-  echo "bench: BENCH_DB_NAME=$bench_db would empty a demo or test database; choose another name" >&2
+if [[ $bench_db == malipo || $bench_db == malipo_test || $bench_db == postgres || $bench_db == template* ]]; then
+  echo "bench: BENCH_DB_NAME=$bench_db would empty a demo, test or system database; choose another name" >&2
   exit 2
 fi
 port_base=${BENCH_PORT_BASE:-8401}
@@ -48,6 +49,22 @@ ussd_port=$((port_base + 1))
 receiver_port=$((port_base + 2))
 admin_port=$((port_base + 3))
 api_url=http://127.0.0.1:$api_port
+
+# Checks before anything is built or emptied: the four ports are free, and no other run uses the
+# database. A server already on a port would otherwise take the run's load, or its readiness
+# check would pass for an app that never started.
+for port in "$api_port" "$ussd_port" "$receiver_port" "$admin_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench: port $port on 127.0.0.1 is in use; stop what listens there or set BENCH_PORT_BASE" >&2
+    exit 2
+  fi
+done
+lock_file=${TMPDIR:-/tmp}/malipo-bench-$bench_db.lock
+exec 9>"$lock_file"
+if ! flock -n 9; then
+  echo "bench: another run is using database $bench_db ($lock_file); wait for it or set BENCH_DB_NAME" >&2
+  exit 2
+fi
 connections=${BENCH_CONNECTIONS:-8}
 # A small heap, code cache and thread stacks, and the serial collector, keep each app's resident
 # memory low. MALLOC_ARENA_MAX=2 stops glibc from giving each of the many worker threads its own
@@ -77,6 +94,10 @@ fi
 
 work=$repo_root/.build/bench
 mkdir -p "$work"
+# A failed smoke run must not leave the last run's report looking current.
+if [[ $mode == smoke ]]; then
+  rm -f "$report"
+fi
 results=$work/results.tsv
 : >"$results"
 notes=$work/notes.txt
@@ -192,9 +213,8 @@ launch_ussd() {
     -Dmalipo.sms.sandbox-base-url="$api_url/simulator/africastalking" \
     -Dmalipo.sms.username=sandbox -Dmalipo.sms.api-key=simulator-at-api-key-not-a-secret
 }
-# NOTE: admin-ui's own configuration has no Daraja account and no Africa's Talking credentials, yet
-# its push worker, status poller and SMS sender run. Left on, they claim pushes and fail them as
-# configuration errors, so the run turns them off here.
+# admin-ui's prod configuration already turns its push worker, status poller and SMS sender off.
+# The run sets them off again, so that a changed default cannot make admin-ui claim the run's pushes.
 launch_admin() {
   launch_app admin-ui admin-ui/target/quarkus-app/quarkus-run.jar "$admin_port" \
     -Dmalipo.push.poll-interval=off -Dmalipo.reconcile.poll-interval=off -Dmalipo.sms.poll-interval=off
@@ -245,19 +265,20 @@ record_memory() { # appends the peak resident memory so far of each app after a 
 }
 : >"$work/memory.tsv"
 
-# CPU time, in clock ticks, of each app, of all PostgreSQL server processes together, and of the
-# whole machine (busy and idle), as one line: api ussd-channel admin-ui postgres busy idle.
+# CPU time, in clock ticks, of each app, of the whole machine (busy and idle), and of each
+# PostgreSQL server process as pid:ticks pairs, as one line: api ussd-channel admin-ui busy idle
+# pid:ticks,pid:ticks,... The report counts a PostgreSQL process only when it is alive at both ends
+# of a run, so connections that open or close in between never give a negative or inflated figure.
 cpu_ticks() {
-  local name ticks=() pg=0 pid value
+  local name ticks=() pg='' pid value
   for name in api ussd-channel admin-ui; do
     ticks+=("$(awk '{ print $14 + $15 }' "/proc/${app_pid[$name]}/stat" 2>/dev/null || echo 0)")
   done
   for pid in $(pgrep -u postgres 2>/dev/null); do
-    value=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
-    pg=$((pg + value))
+    value=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) && pg+="${pg:+,}$pid:$value"
   done
-  awk -v apps="${ticks[*]}" -v pg="$pg" \
-    '$1 == "cpu" { printf "%s %d %d %d\n", apps, pg, $2 + $3 + $4 + $7 + $8 + $9, $5 + $6; exit }' /proc/stat
+  awk -v apps="${ticks[*]}" -v pg="${pg:-none}" \
+    '$1 == "cpu" { printf "%s %d %d %s\n", apps, $2 + $3 + $4 + $7 + $8 + $9, $5 + $6, pg; exit }' /proc/stat
 }
 # A load generator run's CPU is counted from its start until the background work it caused has
 # drained: cpu_close runs in wait_idle, before pgbench and before the next run.
@@ -578,8 +599,10 @@ ratio_rows() {
   echo
   echo "CPU time in milliseconds per successful request, from the start of each load generator run"
   echo "until the background work it caused had drained (pushes sent, callbacks applied, webhooks"
-  echo "delivered). \"Rest\" is every other process on the machine: the load generator, the webhook"
-  echo "receiver and the kernel's own work. The last column is the machine's idle share in that time."
+  echo "delivered). PostgreSQL counts the server processes alive at both ends of the run, of every"
+  echo "database on the server. \"Rest\" is every other process on the machine: the load generator, the"
+  echo "webhook receiver, connections opened and closed during the run, and the kernel's own work. The"
+  echo "last column is the machine's idle share in that time."
   echo "pgbench rows give only the total: pgbench's server processes exit with the run, so their own"
   echo "time cannot be read afterwards, but the machine's busy time includes it."
   echo
@@ -589,9 +612,14 @@ ratio_rows() {
       split($3, a, " "); split($4, b, " "); tick = 1000 / $5
       if ($2 + 0 == 0) { printf "| %s | 0 | - | - | - | - | - | - | - |\n", $1; next }
       n = $2
-      for (i = 1; i <= 4; i++) d[i] = (b[i] - a[i]) * tick / n
-      busy = (b[5] - a[5]) * tick / n; rest = busy - d[1] - d[2] - d[3] - d[4]
-      idle = 100 * (b[6] - a[6]) / ((b[5] - a[5]) + (b[6] - a[6]))
+      for (i = 1; i <= 3; i++) d[i] = (b[i] - a[i]) * tick / n
+      delete before
+      k = split(a[6], pairs, ","); for (j = 1; j <= k; j++) { split(pairs[j], pt, ":"); before[pt[1]] = pt[2] }
+      pg = 0; k = split(b[6], pairs, ",")
+      for (j = 1; j <= k; j++) { split(pairs[j], pt, ":"); if (pt[1] in before) pg += pt[2] - before[pt[1]] }
+      d[4] = pg * tick / n
+      busy = (b[4] - a[4]) * tick / n; rest = busy - d[1] - d[2] - d[3] - d[4]
+      idle = 100 * (b[5] - a[5]) / ((b[4] - a[4]) + (b[5] - a[5]))
       if ($6 == "pgbench") { printf "| %s | %d | - | - | - | - | - | %.2f | %.0f%% |\n", $1, n, busy, idle; next }
       printf "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f%% |\n", $1, n, d[1], d[2], d[3], d[4], rest < 0 ? 0 : rest, busy, idle
     }' "$work/cpu.tsv"
