@@ -30,8 +30,8 @@ public class LedgerRepository {
 
     /**
      * Credits an invoice's net amount to its wallet. The unique key on invoice and kind makes a
-     * second credit a no-op; returns whether this call made the credit. Must run inside a
-     * transaction: the ledger row is written now and the wallet balance just before the commit.
+     * second credit a no-op; returns whether this call made the credit. It must run inside a
+     * transaction, because the ledger row is written now and the wallet balance just before the commit.
      *
      * <p>Every credit of a merchant updates the same wallet row, and the row lock lasts until the
      * commit. Updating the balance as the transaction's last statement keeps that lock for the
@@ -67,6 +67,10 @@ public class LedgerRepository {
                 .orElse(0);
     }
 
+    /**
+     * Reads a wallet's stored balance. NOTE: inside a transaction that has credited the wallet, the
+     * result leaves those credits out, because they reach the wallet row only at the commit.
+     */
     public BigDecimal walletBalance(String walletId) {
         return db.one("SELECT balance FROM wallets WHERE id = ?", row -> row.getBigDecimal(1), walletId).orElseThrow();
     }
